@@ -1,0 +1,23 @@
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "klab/cluster/defaults.hpp"
+
+namespace klab::cluster {
+
+/// What to start: how many combined broker+controller nodes, on which ports, where.
+struct ClusterSpec {
+  int nodes = defaults::nodes;  ///< 1 or 3
+  std::uint16_t first_client_port = defaults::first_client_port;
+  std::filesystem::path state_dir;  ///< node data and logs; survives down/up
+  /// Broker properties appended after the template (later keys win in Kafka's loader).
+  std::map<std::string, std::string> broker_properties;
+  int heap_mb = 0;  ///< 0: sized for a 2-core machine by node count
+  /// Nodes die with the process that started them (test clusters); the CLI's nodes do not.
+  bool die_with_parent = false;
+};
+
+}  // namespace klab::cluster

@@ -1,0 +1,29 @@
+#pragma once
+// The lab's default addresses. docker-compose.yml must publish the same client ports
+// (a test compares them), so a learner can switch between the two without changes.
+#include <cstdint>
+#include <string>
+
+namespace klab::cluster::defaults {
+
+/// Client (PLAINTEXT) port of node 1; node N listens on first_client_port + N - 1.
+inline constexpr std::uint16_t first_client_port = 9092;
+/// The KRaft CONTROLLER listener of a node is its client port plus this offset.
+inline constexpr std::uint16_t controller_port_offset = 100;
+/// Nodes started by `klab up` when --nodes is not given.
+inline constexpr int nodes = 3;
+/// Loopback only: the lab never listens on other interfaces.
+inline constexpr const char* host = "127.0.0.1";
+/// Port of the lab's web console (issue: console).
+inline constexpr std::uint16_t console_port = 8080;
+
+inline std::string bootstrap_for(int node_count, std::uint16_t first_port = first_client_port) {
+  std::string out;
+  for (int i = 0; i < node_count; ++i) {
+    if (i) out += ',';
+    out += std::string(host) + ':' + std::to_string(first_port + i);
+  }
+  return out;
+}
+
+}  // namespace klab::cluster::defaults

@@ -1,0 +1,19 @@
+#pragma once
+#include <filesystem>
+
+namespace klab::cluster {
+
+/// Where the lab's files are. The home is the repository root: $KLAB_HOME if set, else the
+/// first parent of the running executable (then of the working directory) holding kafka/pom.xml.
+struct LabPaths {
+  std::filesystem::path home;        ///< repository root
+  std::filesystem::path kafka_libs;  ///< .klab/kafka/libs: jars copied by scripts/setup
+  std::filesystem::path config_dir;  ///< kafka/config: node template, log4j2 config
+  std::filesystem::path state_dir;   ///< .klab/state/cluster: node data and logs of `klab up`
+
+  /// Throws ClusterError when no repository root can be found.
+  static LabPaths discover();
+  static LabPaths at(const std::filesystem::path& home);
+};
+
+}  // namespace klab::cluster

@@ -1,0 +1,95 @@
+#pragma once
+// The lab's own Apache Kafka cluster: KRaft nodes (broker + controller in one JVM each) on
+// loopback, formatted and started from the jars in .klab/kafka/libs. One launcher for the CLI
+// and the test harness alike.
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "klab/cluster/cluster_spec.hpp"
+#include "klab/cluster/kafka_runtime.hpp"
+#include "klab/cluster/lab_paths.hpp"
+
+namespace klab::cluster {
+
+/// Progress lines for long work ("formatting node 2", "waiting for 3 brokers").
+using Progress = std::function<void(const std::string&)>;
+
+struct NodeStatus {
+  int id = 0;
+  std::uint16_t client_port = 0;
+  std::uint16_t controller_port = 0;
+  pid_t pid = 0;  ///< 0 when not running
+  bool running = false;
+  bool paused = false;
+};
+
+class LocalCluster {
+ public:
+  /// Binds to spec.state_dir. If the folder already holds a lab, its node count and ports win
+  /// over the spec's unless they conflict (then up() throws, naming both).
+  LocalCluster(LabPaths paths, ClusterSpec spec);
+
+  /// Formats storage on first use, checks ports, starts every node that is not running and
+  /// waits until every broker is registered and the KRaft quorum has a leader.
+  /// Returns false (and starts nothing) when every node was already running.
+  /// Throws ClusterError: a port in use (named), Java or jars missing, a node that dies during
+  /// start-up (with the tail of its log), or not ready within the timeout.
+  bool up(const Progress& progress = {});
+
+  /// Stops every node: SIGTERM, then SIGKILL after `grace`. Returns how many were running.
+  int down(std::chrono::milliseconds grace = std::chrono::seconds(30));
+
+  /// Deletes all data and logs. Throws ClusterError while any node runs.
+  void reset();
+
+  // Fault controls for lessons and tests (node ids are 1-based).
+  void stop_node(int id, std::chrono::milliseconds grace = std::chrono::seconds(30));
+  void kill_node(int id);    ///< SIGKILL: a crash, no controlled shutdown
+  void pause_node(int id);   ///< SIGSTOP: alive but silent (a GC pause or a partition)
+  void resume_node(int id);  ///< SIGCONT
+  void start_node(int id);   ///< starts one stopped node and waits for it to register
+  void restart_node(int id);
+
+  /// Waits until all running nodes' brokers are registered (throws ClusterError on timeout).
+  void await_brokers(int expected, std::chrono::milliseconds timeout);
+
+  std::string bootstrap() const;  ///< "127.0.0.1:9092,127.0.0.1:9093,..."
+  std::string node_bootstrap(int id) const;
+  int node_count() const { return spec_.nodes; }
+  bool formatted() const;
+  bool any_running() const;
+  bool all_running() const;
+  std::vector<NodeStatus> nodes() const;
+  std::filesystem::path node_dir(int id) const;
+  std::filesystem::path log_file(int id) const;  ///< the node's server.log
+  const std::filesystem::path& state_dir() const { return spec_.state_dir; }
+  const std::string& cluster_id() const { return cluster_id_; }
+  /// The version of the jars this cluster runs (throws ClusterError if they are missing).
+  std::string kafka_version() const;
+
+ private:
+  void load_state();
+  void save_state() const;
+  void format(const KafkaRuntime& rt, const Progress& progress);
+  void write_node_config(int id) const;
+  void spawn_node(const KafkaRuntime& rt, int id);
+  void check_ports_free() const;
+  void check_alive_or_throw(int id) const;
+  void await_quorum_leader(long previous_epoch, std::chrono::milliseconds timeout) const;
+  long max_leader_epoch() const;
+  pid_t read_pid(int id) const;
+  void check_id(int id) const;
+  std::uint16_t client_port(int id) const { return spec_.first_client_port + id - 1; }
+  std::uint16_t controller_port(int id) const;
+
+  LabPaths paths_;
+  ClusterSpec spec_;
+  std::string cluster_id_;
+};
+
+}  // namespace klab::cluster

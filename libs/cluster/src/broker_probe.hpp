@@ -1,0 +1,21 @@
+#pragma once
+// Counts registered brokers through the client library's metadata call.
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace klab::cluster {
+
+class BrokerProbe {
+ public:
+  explicit BrokerProbe(std::string bootstrap);
+  ~BrokerProbe();
+  /// Brokers in the cluster metadata, or 0 when none answers within `timeout`.
+  int broker_count(std::chrono::milliseconds timeout);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace klab::cluster

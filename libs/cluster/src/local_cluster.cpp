@@ -1,0 +1,439 @@
+#include "klab/cluster/local_cluster.hpp"
+
+#include <signal.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "broker_probe.hpp"
+#include "klab/cluster/await.hpp"
+#include "klab/cluster/cluster_error.hpp"
+#include "klab/cluster/ports.hpp"
+#include "klab/cluster/subprocess.hpp"
+
+namespace klab::cluster {
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+namespace {
+
+// Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding.
+std::string random_cluster_id() {
+  static constexpr char alphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::random_device rd;
+  for (;;) {
+    unsigned char bytes[16];
+    for (auto& b : bytes) b = static_cast<unsigned char>(rd());
+    std::string out;
+    int bits = 0, acc = 0;
+    for (unsigned char b : bytes) {
+      acc = (acc << 8) | b;
+      bits += 8;
+      while (bits >= 6) {
+        out += alphabet[(acc >> (bits - 6)) & 63];
+        bits -= 6;
+      }
+    }
+    if (bits > 0) out += alphabet[(acc << (6 - bits)) & 63];
+    if (out[0] != '-') return out;  // a leading '-' reads as an option to Kafka's tools
+  }
+}
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+char process_state(pid_t pid) {
+  std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+  auto close_paren = stat.rfind(')');
+  return close_paren == std::string::npos || close_paren + 2 >= stat.size()
+             ? '?'
+             : stat[close_paren + 2];
+}
+
+std::string fill(std::string text, const std::map<std::string, std::string>& vars) {
+  for (const auto& [k, v] : vars) {
+    std::string key = "${" + k + "}";
+    for (size_t pos; (pos = text.find(key)) != std::string::npos;) text.replace(pos, key.size(), v);
+  }
+  return text;
+}
+
+constexpr const char* state_file = "lab.json";
+
+}  // namespace
+
+LocalCluster::LocalCluster(LabPaths paths, ClusterSpec spec)
+    : paths_(std::move(paths)), spec_(std::move(spec)) {
+  if (spec_.state_dir.empty()) spec_.state_dir = paths_.state_dir;
+  load_state();
+}
+
+void LocalCluster::load_state() {
+  auto file = spec_.state_dir / state_file;
+  if (!fs::exists(file)) {
+    if (spec_.nodes == 0) spec_.nodes = defaults::nodes;
+    if (spec_.first_client_port == 0) spec_.first_client_port = defaults::first_client_port;
+    if (spec_.nodes != 1 && spec_.nodes != 3)
+      throw ClusterError("--nodes must be 1 or 3 (got " + std::to_string(spec_.nodes) + ")");
+    return;
+  }
+  json j;
+  try {
+    j = json::parse(read_file(file));
+  } catch (const std::exception& e) {
+    throw ClusterError(file.string() + " is not valid JSON (" + e.what() +
+                       "): run `klab reset` to start over");
+  }
+  int nodes = j.value("nodes", 0);
+  int port = j.value("first_client_port", 0);
+  if (spec_.nodes != 0 && spec_.nodes != nodes)
+    throw ClusterError("the lab in " + spec_.state_dir.string() + " was created with " +
+                       std::to_string(nodes) + " node(s), not " + std::to_string(spec_.nodes) +
+                       ": run `klab reset` first to change it (this deletes its data)");
+  if (spec_.first_client_port != 0 && spec_.first_client_port != port)
+    throw ClusterError("the lab in " + spec_.state_dir.string() + " uses port " +
+                       std::to_string(port) + ", not " + std::to_string(spec_.first_client_port) +
+                       ": run `klab reset` first to change it (this deletes its data)");
+  spec_.nodes = nodes;
+  spec_.first_client_port = static_cast<std::uint16_t>(port);
+  cluster_id_ = j.value("cluster_id", "");
+}
+
+void LocalCluster::save_state() const {
+  fs::create_directories(spec_.state_dir);
+  json j{{"nodes", spec_.nodes},
+         {"first_client_port", spec_.first_client_port},
+         {"cluster_id", cluster_id_},
+         {"bootstrap", bootstrap()}};
+  std::ofstream(spec_.state_dir / state_file) << j.dump(2) << '\n';
+}
+
+std::uint16_t LocalCluster::controller_port(int id) const {
+  return client_port(id) + defaults::controller_port_offset;
+}
+
+std::string LocalCluster::bootstrap() const {
+  return defaults::bootstrap_for(spec_.nodes, spec_.first_client_port);
+}
+
+std::string LocalCluster::node_bootstrap(int id) const {
+  check_id(id);
+  return std::string(defaults::host) + ':' + std::to_string(client_port(id));
+}
+
+void LocalCluster::check_id(int id) const {
+  if (id < 1 || id > spec_.nodes)
+    throw ClusterError("node " + std::to_string(id) + " does not exist: this lab has nodes 1.." +
+                       std::to_string(spec_.nodes));
+}
+
+fs::path LocalCluster::node_dir(int id) const {
+  return spec_.state_dir / ("node-" + std::to_string(id));
+}
+
+fs::path LocalCluster::log_file(int id) const { return node_dir(id) / "logs" / "server.log"; }
+
+bool LocalCluster::formatted() const {
+  for (int id = 1; id <= spec_.nodes; ++id)
+    if (!fs::exists(node_dir(id) / "data" / "meta.properties")) return false;
+  return !cluster_id_.empty();
+}
+
+pid_t LocalCluster::read_pid(int id) const {
+  std::ifstream in(node_dir(id) / "pid");
+  pid_t pid = 0;
+  if (!(in >> pid)) return 0;
+  // A recycled pid must not be mistaken for our node: check it runs this node's config.
+  if (!process_alive(pid)) return 0;
+  if (process_cmdline(pid).find((node_dir(id) / "server.properties").string()) == std::string::npos)
+    return 0;
+  return pid;
+}
+
+std::vector<NodeStatus> LocalCluster::nodes() const {
+  std::vector<NodeStatus> out;
+  for (int id = 1; id <= spec_.nodes; ++id) {
+    NodeStatus s;
+    s.id = id;
+    s.client_port = client_port(id);
+    s.controller_port = controller_port(id);
+    s.pid = read_pid(id);
+    s.running = s.pid != 0;
+    s.paused = s.running && process_state(s.pid) == 'T';
+    out.push_back(s);
+  }
+  return out;
+}
+
+bool LocalCluster::any_running() const {
+  for (auto& n : nodes())
+    if (n.running) return true;
+  return false;
+}
+
+bool LocalCluster::all_running() const {
+  for (auto& n : nodes())
+    if (!n.running) return false;
+  return true;
+}
+
+std::string LocalCluster::kafka_version() const {
+  return KafkaRuntime::locate(paths_).kafka_version();
+}
+
+void LocalCluster::write_node_config(int id) const {
+  std::string voters;
+  for (int i = 1; i <= spec_.nodes; ++i) {
+    if (i > 1) voters += ',';
+    voters += std::to_string(i) + "@" + defaults::host + ':' + std::to_string(controller_port(i));
+  }
+  int internal_rf = std::min(spec_.nodes, 3);
+  auto template_path = paths_.config_dir / "node.properties";
+  std::string text = read_file(template_path);
+  if (text.empty())
+    throw ClusterError("the node template " + template_path.string() +
+                       " is missing: is this a complete Kafka Lab checkout?");
+  text = fill(text, {{"node_id", std::to_string(id)},
+                     {"quorum_voters", voters},
+                     {"client_port", std::to_string(client_port(id))},
+                     {"controller_port", std::to_string(controller_port(id))},
+                     {"data_dir", (node_dir(id) / "data").string()},
+                     {"internal_rf", std::to_string(internal_rf)},
+                     {"internal_min_isr", std::to_string(internal_rf > 1 ? 2 : 1)}});
+  if (!spec_.broker_properties.empty()) {
+    text += "\n# Overrides for this cluster\n";
+    for (const auto& [k, v] : spec_.broker_properties) text += k + '=' + v + '\n';
+  }
+  fs::create_directories(node_dir(id) / "logs");
+  std::ofstream(node_dir(id) / "server.properties") << text;
+}
+
+void LocalCluster::format(const KafkaRuntime& rt, const Progress& progress) {
+  if (cluster_id_.empty()) cluster_id_ = random_cluster_id();
+  std::vector<std::thread> workers;
+  std::vector<CommandResult> results(spec_.nodes);
+  std::vector<std::string> failures(spec_.nodes);
+  for (int id = 1; id <= spec_.nodes; ++id) {
+    if (fs::exists(node_dir(id) / "data" / "meta.properties")) continue;
+    write_node_config(id);
+    if (progress) progress("formatting KRaft storage of node " + std::to_string(id));
+    // One JVM per node in parallel: formatting is mostly JVM start-up.
+    workers.emplace_back([&, id] {
+      try {
+        results[id - 1] = rt.run_tool(
+            "kafka.tools.StorageTool",
+            {"format", "-t", cluster_id_, "-c", (node_dir(id) / "server.properties").string()},
+            scaled(120s));
+      } catch (const std::exception& e) {
+        failures[id - 1] = e.what();
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+  for (int id = 1; id <= spec_.nodes; ++id) {
+    if (!failures[id - 1].empty()) throw ClusterError(failures[id - 1]);
+    auto& r = results[id - 1];
+    if (r.exit_code > 0 || r.timed_out)
+      throw ClusterError("formatting node " + std::to_string(id) + " failed (exit " +
+                             std::to_string(r.exit_code) + "): see the details below",
+                         r.output);
+  }
+  save_state();
+}
+
+void LocalCluster::check_ports_free() const {
+  for (int id = 1; id <= spec_.nodes; ++id) {
+    if (read_pid(id)) continue;
+    for (auto port : {client_port(id), controller_port(id)})
+      if (!port_free(port))
+        throw ClusterError("port " + std::to_string(port) + " on " + defaults::host +
+                           " is already in use (needed by node " + std::to_string(id) +
+                           "): stop what holds it (`ss -ltnp 'sport = :" + std::to_string(port) +
+                           "'`) or choose other ports with `klab up --port`");
+  }
+}
+
+void LocalCluster::spawn_node(const KafkaRuntime& rt, int id) {
+  write_node_config(id);  // re-rendered each start so template changes apply
+  int heap = spec_.heap_mb ? spec_.heap_mb : (spec_.nodes == 1 ? 768 : 512);
+  std::vector<std::string> argv{
+      rt.java(),
+      "-Xms" + std::to_string(heap / 2) + "m",
+      "-Xmx" + std::to_string(heap) + "m",
+      // Two cores shared by up to three nodes: keep GC and JIT threads few.
+      "-XX:+UseG1GC",
+      "-XX:MaxGCPauseMillis=20",
+      "-XX:ParallelGCThreads=1",
+      "-XX:ConcGCThreads=1",
+      "-XX:CICompilerCount=2",
+      "-XX:+ExitOnOutOfMemoryError",
+      "-Djava.awt.headless=true",
+      "-Dlog4j2.configurationFile=" + (paths_.config_dir / "log4j2.properties").string(),
+      "-Dkafka.logs.dir=" + (node_dir(id) / "logs").string(),
+      "-cp",
+      rt.classpath(),
+      "kafka.Kafka",
+      (node_dir(id) / "server.properties").string()};
+  pid_t pid = spawn_detached(argv, {.log_file = node_dir(id) / "logs" / "stdout.log",
+                                    .die_with_parent = spec_.die_with_parent});
+  std::ofstream(node_dir(id) / "pid") << pid << '\n';
+}
+
+void LocalCluster::check_alive_or_throw(int id) const {
+  std::ifstream in(node_dir(id) / "pid");
+  pid_t pid = 0;
+  if (!(in >> pid)) return;  // stopped on purpose: stop/kill remove the pid file
+  if (process_alive(pid)) return;
+  std::string tail = tail_file(node_dir(id) / "logs" / "stdout.log", 15);
+  std::string server = tail_file(log_file(id), 25);
+  throw ClusterError("node " + std::to_string(id) + " died during start-up: its log follows (" +
+                         log_file(id).string() + ")",
+                     tail + server);
+}
+
+long LocalCluster::max_leader_epoch() const {
+  long epoch = -1;
+  for (int id = 1; id <= spec_.nodes; ++id) {
+    try {
+      auto j = json::parse(read_file(node_dir(id) / "data" / "__cluster_metadata-0" / "quorum-state"));
+      if (j.value("leaderId", -1) >= 0) epoch = std::max(epoch, j.value("leaderEpoch", -1L));
+    } catch (...) {
+    }
+  }
+  return epoch;
+}
+
+void LocalCluster::await_quorum_leader(long previous_epoch, std::chrono::milliseconds timeout) const {
+  // A (re)started quorum always elects in a new epoch: seeing one proves a live leader.
+  if (!await_until([&] { return max_leader_epoch() > previous_epoch; }, timeout))
+    throw ClusterError("the KRaft quorum elected no leader within " +
+                       std::to_string(timeout.count() / 1000) + " s: see " +
+                       (node_dir(1) / "logs").string());
+}
+
+void LocalCluster::await_brokers(int expected, std::chrono::milliseconds timeout) {
+  BrokerProbe probe(bootstrap());
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    for (auto& n : nodes())
+      if (!n.running) check_alive_or_throw(n.id);
+    if (probe.broker_count(2s) >= expected) return;
+    if (std::chrono::steady_clock::now() > deadline)
+      throw ClusterError("only " + std::to_string(probe.broker_count(2s)) + " of " +
+                         std::to_string(expected) + " brokers registered within " +
+                         std::to_string(timeout.count() / 1000) + " s: see " +
+                         (node_dir(1) / "logs").string());
+    std::this_thread::sleep_for(200ms);
+  }
+}
+
+bool LocalCluster::up(const Progress& progress) {
+  if (all_running()) return false;
+  auto rt = KafkaRuntime::locate(paths_);
+  check_ports_free();
+  if (!formatted()) format(rt, progress);
+  long epoch_before = max_leader_epoch();
+  bool none_running = !any_running();
+  for (auto& n : nodes()) {
+    if (n.running) continue;
+    if (progress) progress("starting node " + std::to_string(n.id) + " on " + defaults::host + ":" +
+                           std::to_string(n.client_port));
+    spawn_node(rt, n.id);
+  }
+  if (progress) progress("waiting for " + std::to_string(spec_.nodes) + " broker(s) to register");
+  await_brokers(spec_.nodes, scaled(90s));
+  if (none_running) await_quorum_leader(epoch_before, scaled(30s));
+  return true;
+}
+
+void LocalCluster::stop_node(int id, std::chrono::milliseconds grace) {
+  check_id(id);
+  pid_t pid = read_pid(id);
+  if (!pid) return;
+  kill(pid, SIGCONT);  // a paused JVM cannot act on SIGTERM
+  kill(pid, SIGTERM);
+  if (!await_until([&] { return !process_alive(pid); }, grace, 50ms)) {
+    kill(pid, SIGKILL);
+    await_until([&] { return !process_alive(pid); }, 10s, 20ms);
+  }
+  fs::remove(node_dir(id) / "pid");
+}
+
+void LocalCluster::kill_node(int id) {
+  check_id(id);
+  if (pid_t pid = read_pid(id)) {
+    kill(pid, SIGKILL);
+    await_until([&] { return !process_alive(pid); }, 10s, 20ms);
+    fs::remove(node_dir(id) / "pid");
+  }
+}
+
+void LocalCluster::pause_node(int id) {
+  check_id(id);
+  if (pid_t pid = read_pid(id)) kill(pid, SIGSTOP);
+}
+
+void LocalCluster::resume_node(int id) {
+  check_id(id);
+  if (pid_t pid = read_pid(id)) kill(pid, SIGCONT);
+}
+
+void LocalCluster::start_node(int id) {
+  check_id(id);
+  if (read_pid(id)) return;
+  auto rt = KafkaRuntime::locate(paths_);
+  for (auto port : {client_port(id), controller_port(id)})
+    if (!port_free(port))
+      throw ClusterError("port " + std::to_string(port) + " is in use: node " + std::to_string(id) +
+                         " cannot start");
+  spawn_node(rt, id);
+  int running = 0;
+  for (auto& n : nodes()) running += n.running && !n.paused;
+  await_brokers(running, scaled(90s));
+}
+
+void LocalCluster::restart_node(int id) {
+  stop_node(id);
+  start_node(id);
+}
+
+int LocalCluster::down(std::chrono::milliseconds grace) {
+  std::vector<pid_t> pids;
+  for (auto& n : nodes())
+    if (n.running) pids.push_back(n.pid);
+  for (auto pid : pids) {
+    kill(pid, SIGCONT);
+    kill(pid, SIGTERM);
+  }
+  auto all_gone = [&] {
+    for (auto pid : pids)
+      if (process_alive(pid)) return false;
+    return true;
+  };
+  if (!await_until(all_gone, grace, 50ms)) {
+    for (auto pid : pids) kill(pid, SIGKILL);
+    await_until(all_gone, 10s, 20ms);
+  }
+  for (int id = 1; id <= spec_.nodes; ++id) fs::remove(node_dir(id) / "pid");
+  return static_cast<int>(pids.size());
+}
+
+void LocalCluster::reset() {
+  if (any_running()) throw ClusterError("the lab is running: run `klab down` before `klab reset`");
+  std::error_code ec;
+  fs::remove_all(spec_.state_dir, ec);
+  if (ec)
+    throw ClusterError("cannot delete " + spec_.state_dir.string() + ": " + ec.message());
+  cluster_id_.clear();
+}
+
+}  // namespace klab::cluster

@@ -1,0 +1,84 @@
+#pragma once
+// The lab's @EmbeddedKafka: one real Apache Kafka cluster per test binary, started through the
+// same launcher as `klab up`, or the external cluster named by KLAB_BOOTSTRAP.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "klab/client/config.hpp"
+#include "klab/cluster/cluster_spec.hpp"
+#include "klab/cluster/local_cluster.hpp"
+#include "klab/cluster/target.hpp"
+
+namespace klab::testing {
+
+/// What a test binary needs. Declare it once per binary with KLAB_TEST_CLUSTER.
+struct ClusterRequest {
+  int nodes = 1;
+  /// Broker properties for this binary's cluster (e.g. fast log retention checks).
+  std::map<std::string, std::string> broker_properties;
+};
+
+class TestCluster {
+ public:
+  explicit TestCluster(ClusterRequest request);
+  ~TestCluster();
+  TestCluster(const TestCluster&) = delete;
+  TestCluster& operator=(const TestCluster&) = delete;
+
+  void start();  ///< starts the local cluster (no-op for an external one)
+  void stop(bool keep_files);
+
+  const std::string& bootstrap() const { return target_.bootstrap; }
+  /// A client Config for this cluster (bootstrap + KLAB_CLIENT_PROPERTIES).
+  klab::client::Config client_config() const;
+  bool external() const { return target_.external; }
+  int node_count() const;
+  const ClusterRequest& request() const { return request_; }
+
+  /// The lab's local cluster, for fault injection. Call only after KLAB_REQUIRE_LOCAL_CLUSTER.
+  klab::cluster::LocalCluster& local();
+
+ private:
+  ClusterRequest request_;
+  klab::cluster::ClusterTarget target_;
+  std::filesystem::path state_dir_;
+  std::unique_ptr<klab::cluster::LocalCluster> local_;
+};
+
+/// The running test binary's cluster.
+TestCluster& cluster();
+
+/// Declares the cluster a test binary needs (once, at namespace scope).
+bool declare_cluster(ClusterRequest request);
+const ClusterRequest& declared_cluster();
+
+/// A name unique to the running test, safe as a Kafka topic or group name:
+/// "<Suite>.<Test>-<purpose>-<random>".
+std::string unique_name(const std::string& purpose = "t");
+
+}  // namespace klab::testing
+
+#define KLAB_TEST_CLUSTER(...)                                                      \
+  [[maybe_unused]] static const bool klab_test_cluster_declared_ =                  \
+      ::klab::testing::declare_cluster(::klab::testing::ClusterRequest{__VA_ARGS__})
+
+/// Skips the test with a stated reason when the cluster is not the lab's own (faults need it).
+#define KLAB_REQUIRE_LOCAL_CLUSTER()                                                    \
+  do {                                                                                 \
+    if (::klab::testing::cluster().external())                                          \
+      GTEST_SKIP() << "needs the lab's own cluster to inject faults; KLAB_BOOTSTRAP="   \
+                   << ::klab::testing::cluster().bootstrap() << " is an external cluster"; \
+  } while (0)
+
+/// Skips when the cluster has fewer brokers than the test needs.
+#define KLAB_REQUIRE_BROKERS(n)                                                         \
+  do {                                                                                 \
+    if (::klab::testing::cluster().node_count() < (n))                                  \
+      GTEST_SKIP() << "needs " << (n) << " brokers; the cluster has "                  \
+                   << ::klab::testing::cluster().node_count();                         \
+  } while (0)
+
+/// Tags a lesson test with the roadmap item it proves (shown in the JSON report).
+#define KLAB_ROADMAP(item) ::testing::Test::RecordProperty("roadmap", item)

@@ -1,0 +1,129 @@
+#include "klab/testing/test_cluster.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <iostream>
+#include <random>
+
+#include "klab/client/admin.hpp"
+#include "klab/cluster/await.hpp"
+#include "klab/cluster/cluster_error.hpp"
+#include "klab/cluster/lab_paths.hpp"
+#include "klab/cluster/ports.hpp"
+
+namespace klab::testing {
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+ClusterRequest& declared() {
+  static ClusterRequest request;
+  return request;
+}
+
+TestCluster*& current() {
+  static TestCluster* c = nullptr;
+  return c;
+}
+
+fs::path make_state_dir() {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/klab-test-XXXXXX";
+  if (!mkdtemp(pattern.data()))
+    throw klab::cluster::ClusterError("cannot create a temporary folder for the test cluster");
+  return pattern;
+}
+
+}  // namespace
+
+bool declare_cluster(ClusterRequest request) {
+  declared() = std::move(request);
+  return true;
+}
+
+const ClusterRequest& declared_cluster() { return declared(); }
+
+TestCluster& cluster() {
+  if (!current())
+    throw std::logic_error("no test cluster: link klab::testing_main or install the environment");
+  return *current();
+}
+
+TestCluster::TestCluster(ClusterRequest request) : request_(std::move(request)) {
+  current() = this;
+}
+
+TestCluster::~TestCluster() {
+  if (current() == this) current() = nullptr;
+}
+
+void TestCluster::start() {
+  auto paths = klab::cluster::LabPaths::discover();
+  target_ = klab::cluster::resolve_target(paths);
+  if (target_.external) {
+    std::cerr << "[klab] using the external cluster at " << target_.bootstrap
+              << " (KLAB_BOOTSTRAP); fault-injection tests will be skipped\n";
+    return;
+  }
+  auto port = klab::cluster::find_free_port_block(request_.nodes);
+  if (!port) throw klab::cluster::ClusterError("no free block of loopback ports for a test cluster");
+  state_dir_ = make_state_dir();
+  klab::cluster::ClusterSpec spec;
+  spec.nodes = request_.nodes;
+  spec.first_client_port = *port;
+  spec.state_dir = state_dir_;
+  spec.broker_properties = request_.broker_properties;
+  spec.die_with_parent = true;
+  local_ = std::make_unique<klab::cluster::LocalCluster>(paths, spec);
+  auto t0 = std::chrono::steady_clock::now();
+  local_->up();
+  target_.bootstrap = local_->bootstrap();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                   t0);
+  std::cerr << "[klab] " << request_.nodes << "-node test cluster ready at " << target_.bootstrap
+            << " in " << ms.count() << " ms (files: " << state_dir_.string() << ")\n";
+}
+
+void TestCluster::stop(bool keep_files) {
+  if (!local_) return;
+  local_->down(10s);
+  if (keep_files) {
+    std::cerr << "[klab] a test failed: the cluster's logs are kept in " << state_dir_.string()
+              << '\n';
+  } else {
+    std::error_code ec;
+    fs::remove_all(state_dir_, ec);
+  }
+  local_.reset();
+}
+
+klab::client::Config TestCluster::client_config() const {
+  return klab::cluster::client_config(target_);
+}
+
+int TestCluster::node_count() const {
+  if (local_) return local_->node_count();
+  klab::client::Admin admin(client_config());
+  return static_cast<int>(admin.describe_cluster(klab::cluster::scaled(10s)).brokers.size());
+}
+
+klab::cluster::LocalCluster& TestCluster::local() {
+  if (!local_) throw std::logic_error("the test cluster is external: no fault controls");
+  return *local_;
+}
+
+std::string unique_name(const std::string& purpose) {
+  static std::atomic<int> counter{0};
+  static const auto salt = std::to_string(std::random_device{}() % 100000);
+  std::string base = "klab";
+  if (auto* info = ::testing::UnitTest::GetInstance()->current_test_info())
+    base = std::string(info->test_suite_name()) + "." + info->name();
+  std::string name = base + "-" + purpose + "-" + salt + "-" + std::to_string(counter++);
+  for (auto& c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-')) c = '_';
+  return name.substr(0, 249);
+}
+
+}  // namespace klab::testing

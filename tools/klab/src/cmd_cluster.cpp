@@ -1,0 +1,159 @@
+// up, down, status, reset: the lab's own cluster.
+#include <fmt/core.h>
+
+#include <chrono>
+#include <iostream>
+#include <unistd.h>
+
+#include "commands.hpp"
+#include "context.hpp"
+#include "klab/client/admin.hpp"
+#include "klab/cluster/cluster_error.hpp"
+#include "klab/cluster/kafka_runtime.hpp"
+#include "klab/cluster/local_cluster.hpp"
+#include "klab/cluster/quorum.hpp"
+#include "klab/cluster/subprocess.hpp"
+
+namespace klab::cli {
+namespace {
+using namespace std::chrono_literals;
+using klab::cluster::LocalCluster;
+
+struct UpOptions {
+  int nodes = 0;  // 0: what the lab was created with, else 3
+  int port = 0;
+};
+
+void refuse_when_external(const Context& ctx, const char* command) {
+  if (ctx.target.external)
+    throw CommandError(fmt::format(
+        "`klab {}` manages the lab's own cluster, but KLAB_BOOTSTRAP={} points elsewhere: "
+        "unset KLAB_BOOTSTRAP to manage the lab",
+        command, ctx.target.bootstrap));
+}
+
+LocalCluster open_lab(const Context& ctx, int nodes = 0, int port = 0) {
+  klab::cluster::ClusterSpec spec;
+  spec.nodes = nodes;
+  spec.first_client_port = static_cast<std::uint16_t>(port);
+  spec.state_dir = ctx.paths.state_dir;
+  return LocalCluster(ctx.paths, spec);
+}
+
+void print_ready(const LocalCluster& lab) {
+  fmt::print("\nKafka Lab is up: {} KRaft node(s), Apache Kafka {}\n", lab.node_count(),
+             lab.kafka_version());
+  fmt::print("  bootstrap   {}\n", lab.bootstrap());
+  fmt::print("  logs        {}/node-N/logs/server.log\n", lab.state_dir().string());
+  fmt::print("  data        {}/node-N/data   (kept across down/up; `klab reset` wipes it)\n",
+             lab.state_dir().string());
+  fmt::print(
+      "\nTry next:\n"
+      "  ./klab status                                  brokers and the KRaft quorum\n"
+      "  ./klab topics create hello --partitions 3      a topic spread over the brokers\n"
+      "  echo 'hi Kafka' | ./klab produce hello         write a record\n"
+      "  ./klab consume hello --from-beginning --max 1  read it back\n"
+      "  ./klab progress                                the roadmap and what is proven\n"
+      "  ./klab down                                    stop the lab\n");
+}
+
+void cmd_up(const UpOptions& o) {
+  auto ctx = make_context();
+  refuse_when_external(ctx, "up");
+  if (o.nodes != 0 && o.nodes != 1 && o.nodes != 3)
+    throw CommandError(fmt::format("--nodes must be 1 or 3, not {}", o.nodes), 2);
+  auto lab = open_lab(ctx, o.nodes, o.port);
+  if (lab.all_running()) {
+    fmt::print("The lab is already running at {} ({} node(s)); nothing was restarted.\n",
+               lab.bootstrap(), lab.node_count());
+    return;
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  lab.up([](const std::string& line) { fmt::print("  {}\n", line); });
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  t0);
+  fmt::print("  ready in {:.1f} s\n", ms.count() / 1000.0);
+  print_ready(lab);
+}
+
+void cmd_down() {
+  auto ctx = make_context();
+  refuse_when_external(ctx, "down");
+  auto lab = open_lab(ctx);
+  int stopped = lab.down();
+  if (lab.any_running()) throw CommandError("some nodes are still running after SIGKILL");
+  if (stopped == 0)
+    fmt::print("The lab was not running.\n");
+  else
+    fmt::print("Stopped {} node(s). Data is kept: `klab up` brings it back.\n", stopped);
+}
+
+void cmd_reset(bool yes) {
+  auto ctx = make_context();
+  refuse_when_external(ctx, "reset");
+  auto lab = open_lab(ctx);
+  if (!yes)
+    throw CommandError(fmt::format(
+        "reset deletes every topic and record in {}: run `klab reset --yes` to confirm",
+        ctx.paths.state_dir.string()), 2);
+  if (lab.any_running()) throw CommandError("the lab is running: run `klab down` first");
+  lab.reset();
+  fmt::print("Deleted {}. The next `klab up` formats a new cluster.\n",
+             ctx.paths.state_dir.string());
+}
+
+void print_local_nodes(const Context& ctx) {
+  auto lab = open_lab(ctx);
+  if (!lab.formatted()) {
+    fmt::print("The lab has no cluster yet: `klab up` creates one.\n");
+    return;
+  }
+  fmt::print("Lab nodes ({}; cluster id {}):\n", ctx.paths.state_dir.string(), lab.cluster_id());
+  fmt::print("  {:<5} {:<17} {:<17} {:<8} {}\n", "node", "client", "controller", "pid", "state");
+  for (const auto& n : lab.nodes())
+    fmt::print("  {:<5} 127.0.0.1:{:<7} 127.0.0.1:{:<7} {:<8} {}\n", n.id, n.client_port,
+               n.controller_port, n.running ? std::to_string(n.pid) : "-",
+               n.paused ? "paused" : n.running ? "running" : "stopped");
+}
+
+void cmd_status() {
+  auto ctx = make_context();
+  fmt::print("Cluster: {}\n", ctx.target.describe());
+  if (!ctx.target.external) print_local_nodes(ctx);
+  klab::client::Admin admin(ctx.client_config().set("log_level", "0"));
+  auto cluster = admin.describe_cluster(5s);
+  fmt::print("\nBrokers ({} registered; cluster id {}):\n", cluster.brokers.size(),
+             cluster.cluster_id);
+  for (const auto& b : cluster.brokers) fmt::print("  {:<4} {}:{}\n", b.id, b.host, b.port);
+  auto rt = klab::cluster::KafkaRuntime::locate(ctx.paths);
+  auto q = klab::cluster::describe_quorum(rt, ctx.target.bootstrap, ctx.target.properties_file);
+  std::string voters;
+  for (int v : q.voters) voters += (voters.empty() ? "" : ", ") + std::to_string(v);
+  fmt::print("\nKRaft quorum (no ZooKeeper):\n");
+  fmt::print("  leader        node {} (epoch {})\n", q.leader_id, q.leader_epoch);
+  fmt::print("  voters        {}\n", voters);
+  fmt::print("  high watermark {} (max follower lag {})\n", q.high_watermark, q.max_follower_lag);
+  fmt::print("\nKafka jars: Apache Kafka {} (kafka/pom.xml)\n", rt.kafka_version());
+}
+
+}  // namespace
+
+void add_cluster_commands(CLI::App& app) {
+  static UpOptions up;
+  auto* c_up = app.add_subcommand("up", "Start the lab's KRaft cluster (formats it on first use)");
+  c_up->add_option("--nodes", up.nodes, "1 or 3 combined broker+controller nodes (default 3)");
+  c_up->add_option("--port", up.port, "client port of node 1; node N uses port+N-1 (default 9092)")
+      ->check(CLI::Range(1024, 65000));
+  c_up->callback([] { cmd_up(up); });
+
+  app.add_subcommand("down", "Stop every node (data is kept)")->callback([] { cmd_down(); });
+  app.add_subcommand("status", "Brokers, the KRaft quorum and the Kafka version")
+      ->callback([] { cmd_status(); });
+
+  static bool yes = false;
+  auto* c_reset = app.add_subcommand("reset", "Delete the lab's data (the lab must be down)");
+  c_reset->add_flag("--yes,-y", yes, "confirm: every topic and record is deleted");
+  c_reset->callback([] { cmd_reset(yes); });
+}
+
+}  // namespace klab::cli

@@ -1,0 +1,105 @@
+// topics list|create|describe|delete
+#include <fmt/core.h>
+
+#include <chrono>
+#include <map>
+
+#include "commands.hpp"
+#include "context.hpp"
+#include "klab/client/admin.hpp"
+
+namespace klab::cli {
+namespace {
+using namespace std::chrono_literals;
+
+struct CreateOptions {
+  std::string name;
+  int partitions = 1;
+  int replication_factor = -1;  // -1: the broker's default.replication.factor
+  std::vector<std::string> configs;
+};
+
+klab::client::Admin admin(const Context& ctx) { return klab::client::Admin(ctx.client_config()); }
+
+void cmd_list(bool internal) {
+  auto ctx = make_context();
+  auto topics = admin(ctx).list_topics(internal, 10s);
+  std::sort(topics.begin(), topics.end());
+  for (const auto& t : topics) fmt::print("{}\n", t);
+  if (topics.empty()) fmt::print(stderr, "(no topics yet: `klab topics create NAME`)\n");
+}
+
+void cmd_create(const CreateOptions& o) {
+  auto ctx = make_context();
+  std::map<std::string, std::string> configs;
+  for (const auto& kv : o.configs) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw CommandError(fmt::format("--config '{}' must look like key=value", kv), 2);
+    configs[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  admin(ctx).create_topic({.name = o.name,
+                           .partitions = o.partitions,
+                           .replication_factor = o.replication_factor,
+                           .configs = configs},
+                          30s);
+  fmt::print("Created topic {} with {} partition(s).\n", o.name, o.partitions);
+}
+
+void cmd_describe(const std::vector<std::string>& names) {
+  auto ctx = make_context();
+  auto a = admin(ctx);
+  for (const auto& t : a.describe_topics(names, 10s)) {
+    if (t.error) throw CommandError(fmt::format("topic {}: {}", t.name, t.error.to_string()));
+    fmt::print("Topic {}  partitions {}  replication factor {}\n", t.name, t.partitions.size(),
+               t.partitions.empty() ? 0 : t.partitions[0].replicas.size());
+    fmt::print("  {:<9} {:<7} {:<12} {:<12} {:>10} {:>10}\n", "partition", "leader", "replicas",
+               "isr", "start", "end");
+    for (const auto& p : t.partitions) {
+      auto wm = a.watermark_offsets(t.name, p.id, 10s);
+      fmt::print("  {:<9} {:<7} {:<12} {:<12} {:>10} {:>10}\n", p.id, p.leader,
+                 fmt::format("{}", fmt::join(p.replicas, ",")),
+                 fmt::format("{}", fmt::join(p.isr, ",")), wm.low, wm.high);
+    }
+  }
+}
+
+void cmd_delete(const std::vector<std::string>& names) {
+  auto ctx = make_context();
+  admin(ctx).delete_topics(names, 30s);
+  for (const auto& n : names) fmt::print("Deleted topic {}.\n", n);
+}
+
+}  // namespace
+
+void add_topic_commands(CLI::App& app) {
+  auto* topics = app.add_subcommand("topics", "List, create, describe and delete topics");
+  topics->require_subcommand(1);
+
+  static bool internal = false;
+  auto* list = topics->add_subcommand("list", "Topic names");
+  list->add_flag("--internal", internal, "include internal topics such as __consumer_offsets");
+  list->callback([] { cmd_list(internal); });
+
+  static CreateOptions create;
+  auto* c = topics->add_subcommand("create", "Create a topic");
+  c->add_option("name", create.name, "topic name")->required();
+  c->add_option("--partitions,-p", create.partitions, "partition count (default 1)")
+      ->check(CLI::PositiveNumber);
+  c->add_option("--replication-factor,-r", create.replication_factor,
+                "replicas per partition (default: the broker's default.replication.factor)");
+  c->add_option("--config,-c", create.configs, "topic config key=value (repeatable)");
+  c->callback([] { cmd_create(create); });
+
+  static std::vector<std::string> describe_names;
+  auto* d = topics->add_subcommand("describe", "Partitions, leaders, replicas, ISR and offsets");
+  d->add_option("names", describe_names, "topic names")->required();
+  d->callback([] { cmd_describe(describe_names); });
+
+  static std::vector<std::string> delete_names;
+  auto* del = topics->add_subcommand("delete", "Delete topics and all their records");
+  del->add_option("names", delete_names, "topic names")->required();
+  del->callback([] { cmd_delete(delete_names); });
+}
+
+}  // namespace klab::cli

@@ -1,0 +1,32 @@
+#pragma once
+// What every klab command needs: where the lab lives, which cluster to talk to, how to fail.
+#include <stdexcept>
+#include <string>
+
+#include "klab/client/config.hpp"
+#include "klab/cluster/lab_paths.hpp"
+#include "klab/cluster/target.hpp"
+
+namespace klab::cli {
+
+/// A failure to report as one line on stderr with a non-zero exit code.
+class CommandError : public std::runtime_error {
+ public:
+  explicit CommandError(const std::string& what, int exit_code = 1)
+      : std::runtime_error(what), exit_code_(exit_code) {}
+  int exit_code() const { return exit_code_; }
+
+ private:
+  int exit_code_;
+};
+
+struct Context {
+  klab::cluster::LabPaths paths;
+  klab::cluster::ClusterTarget target;
+  klab::client::Config client_config() const { return klab::cluster::client_config(target); }
+};
+
+/// Resolves paths and the target cluster (throws ClusterError with the fix).
+Context make_context();
+
+}  // namespace klab::cli

@@ -1,0 +1,43 @@
+// klab: the Kafka Lab command line. Thin: parses, calls the libraries, prints.
+#include <fmt/core.h>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.hpp"
+#include "context.hpp"
+#include "klab/client/error.hpp"
+#include "klab/cluster/cluster_error.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "klab — Kafka Lab: a real Apache Kafka (KRaft) cluster on this machine, and tools to "
+      "learn it.\nEvery command talks to $KLAB_BOOTSTRAP (+ $KLAB_CLIENT_PROPERTIES) when set, "
+      "else to the lab's own cluster."};
+  app.require_subcommand(1);
+  app.fallthrough();
+  klab::cli::add_cluster_commands(app);
+  klab::cli::add_topic_commands(app);
+  klab::cli::add_produce_command(app);
+  klab::cli::add_consume_command(app);
+  klab::cli::add_group_commands(app);
+  klab::cli::add_progress_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const klab::cli::CommandError& e) {
+    fmt::print(stderr, "klab: {}\n", e.what());
+    return e.exit_code();
+  } catch (const klab::cluster::ClusterError& e) {
+    fmt::print(stderr, "klab: {}\n", e.what());
+    if (!e.details().empty()) fmt::print(stderr, "{}", e.details());
+    return 1;
+  } catch (const klab::KafkaException& e) {
+    fmt::print(stderr, "klab: {}\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "klab: {}\n", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,267 @@
+// The klab CLI end to end: each test drives the real binary against its own lab home, so the
+// learner's own lab (if running) is never touched.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include "klab/cluster/ports.hpp"
+#include "klab/cluster/subprocess.hpp"
+
+namespace {
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+const fs::path source_dir = std::getenv("KLAB_SOURCE_DIR") ? std::getenv("KLAB_SOURCE_DIR") : ".";
+
+// A throw-away lab home: the real kafka/ config and jars, its own state.
+class LabHome {
+ public:
+  explicit LabHome(bool with_jars = true) {
+    std::string pattern = (fs::temp_directory_path() / "klab-cli-XXXXXX").string();
+    dir_ = mkdtemp(pattern.data());
+    fs::create_directories(dir_ / "kafka");
+    fs::copy_file(source_dir / "kafka" / "pom.xml", dir_ / "kafka" / "pom.xml");
+    fs::create_directory_symlink(source_dir / "kafka" / "config", dir_ / "kafka" / "config");
+    fs::create_directories(dir_ / ".klab" / "kafka");
+    if (with_jars)
+      fs::create_directory_symlink(source_dir / ".klab" / "kafka" / "libs",
+                                   dir_ / ".klab" / "kafka" / "libs");
+    fs::copy_file(source_dir / "roadmap.json", dir_ / "roadmap.json");
+  }
+  ~LabHome() {
+    run({"down"});
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  const fs::path& dir() const { return dir_; }
+
+  klab::cluster::CommandResult run(const std::vector<std::string>& args,
+                                   const std::string& stdin_text = "") const {
+    std::string cmd = "KLAB_HOME='" + dir_.string() + "' ";
+    if (!stdin_text.empty()) cmd = "printf '%s' '" + stdin_text + "' | " + cmd;
+    cmd += KLAB_CLI_PATH;
+    for (const auto& a : args) cmd += " '" + a + "'";
+    return klab::cluster::run_command({"sh", "-c", cmd + " 2>&1"}, 180s);
+  }
+
+ private:
+  fs::path dir_;
+};
+
+std::uint16_t free_port() {
+  auto p = klab::cluster::find_free_port_block(1);
+  if (!p) throw std::runtime_error("no free port");
+  return *p;
+}
+
+// Processes whose command line mentions `needle` (our JVMs carry their node folder in argv).
+int processes_mentioning(const std::string& needle) {
+  int n = 0;
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    auto name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    pid_t pid = std::stoi(name);
+    if (pid == getpid()) continue;
+    auto cmd = klab::cluster::process_cmdline(pid);
+    if (cmd.find(needle) != std::string::npos && cmd.find("kafka.Kafka") != std::string::npos) ++n;
+  }
+  return n;
+}
+
+class KlabCli : public ::testing::Test {
+ protected:
+  void SetUp() override { unsetenv("KLAB_BOOTSTRAP"); }  // these tests are about the lab itself
+};
+
+TEST_F(KlabCli, HelpListsEveryCommand) {
+  LabHome home(false);
+  auto r = home.run({"--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  for (auto cmd : {"up", "down", "status", "reset", "topics", "produce", "consume", "groups",
+                   "progress"})
+    EXPECT_NE(r.output.find(cmd), std::string::npos) << cmd;
+}
+
+TEST_F(KlabCli, UnknownCommandAndBadNodeCountExitNonZero) {
+  LabHome home(false);
+  EXPECT_NE(home.run({"launch"}).exit_code, 0);
+  auto r = home.run({"up", "--nodes", "2"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("1 or 3"), std::string::npos) << r.output;
+}
+
+TEST_F(KlabCli, UpExplainsMissingKafkaJars) {
+  LabHome home(false);
+  auto r = home.run({"up", "--nodes", "1", "--port", std::to_string(free_port())});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("jars are missing"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("scripts/setup"), std::string::npos) << r.output;
+}
+
+TEST_F(KlabCli, UpExplainsMissingJava) {
+  LabHome home;
+  std::string cmd = "env -u JAVA_HOME PATH=/nonexistent KLAB_HOME='" + home.dir().string() +
+                    "' " + KLAB_CLI_PATH + " up --nodes 1 2>&1";
+  auto r = klab::cluster::run_command({"sh", "-c", cmd}, 60s);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("Java 17+ was not found"), std::string::npos) << r.output;
+}
+
+TEST_F(KlabCli, UpNamesThePortThatIsAlreadyInUse) {
+  LabHome home;
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  auto port = free_port();
+  addr.sin_port = htons(port);
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(fd, 1), 0);
+  auto r = home.run({"up", "--nodes", "1", "--port", std::to_string(port)});
+  close(fd);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("port " + std::to_string(port)), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("already in use"), std::string::npos) << r.output;
+}
+
+TEST_F(KlabCli, RecordProducedBeforeDownIsConsumedAfterUpAndNoJvmIsLeft) {
+  ::testing::Test::RecordProperty("roadmap", "1.2.1");
+  LabHome home;
+  auto port = std::to_string(free_port());
+  auto up = home.run({"up", "--nodes", "1", "--port", port});
+  ASSERT_EQ(up.exit_code, 0) << up.output;
+  EXPECT_NE(up.output.find("bootstrap   127.0.0.1:" + port), std::string::npos) << up.output;
+  EXPECT_NE(up.output.find("server.log"), std::string::npos) << "says where the logs are";
+  EXPECT_NE(up.output.find("Try next"), std::string::npos);
+
+  auto again = home.run({"up"});
+  EXPECT_EQ(again.exit_code, 0);
+  EXPECT_NE(again.output.find("already running"), std::string::npos) << again.output;
+
+  ASSERT_EQ(home.run({"topics", "create", "survivor", "--partitions", "1"}).exit_code, 0);
+  auto produced = home.run({"produce", "survivor"}, "kept across restarts\n");
+  ASSERT_EQ(produced.exit_code, 0) << produced.output;
+
+  auto down = home.run({"down"});
+  EXPECT_EQ(down.exit_code, 0) << down.output;
+  EXPECT_EQ(processes_mentioning(home.dir().string()), 0) << "down leaves no Kafka JVM behind";
+
+  auto up2 = home.run({"up"});
+  ASSERT_EQ(up2.exit_code, 0) << up2.output;
+  auto consumed = home.run(
+      {"consume", "survivor", "--from-beginning", "--max", "1", "--timeout-ms", "30000"});
+  EXPECT_EQ(consumed.exit_code, 0) << consumed.output;
+  EXPECT_NE(consumed.output.find("kept across restarts"), std::string::npos) << consumed.output;
+  EXPECT_EQ(home.run({"down"}).exit_code, 0);
+  EXPECT_EQ(processes_mentioning(home.dir().string()), 0);
+}
+
+TEST_F(KlabCli, NodeThatDiesDuringStartupShowsTheTailOfItsLog) {
+  LabHome home;
+  auto port = std::to_string(free_port());
+  ASSERT_EQ(home.run({"up", "--nodes", "1", "--port", port}).exit_code, 0);
+  ASSERT_EQ(home.run({"down"}).exit_code, 0);
+  // A cluster id that does not match the metadata makes the node refuse to start.
+  auto meta = home.dir() / ".klab/state/cluster/node-1/data/meta.properties";
+  std::ifstream in(meta);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  in.close();
+  text = std::regex_replace(text, std::regex("cluster.id=.*"), "cluster.id=AAAAAAAAAAAAAAAAAAAAAA");
+  std::ofstream(meta) << text;
+  auto r = home.run({"up"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("node 1 died during start-up"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("AAAAAAAAAAAAAAAAAAAAAA"), std::string::npos)
+      << "the log tail shows Kafka's own complaint: " << r.output;
+  EXPECT_EQ(processes_mentioning(home.dir().string()), 0);
+}
+
+TEST_F(KlabCli, ResetNeedsConfirmationAndARunningLabRefusesIt) {
+  LabHome home;
+  auto r = home.run({"reset"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("--yes"), std::string::npos) << r.output;
+}
+
+// One running 1-node lab shared by the commands that only read and write records.
+class KlabCliOnRunningLab : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    unsetenv("KLAB_BOOTSTRAP");
+    home_ = new LabHome();
+    auto up = home_->run({"up", "--nodes", "1", "--port", std::to_string(free_port())});
+    ASSERT_EQ(up.exit_code, 0) << up.output;
+  }
+  static void TearDownTestSuite() {
+    delete home_;
+    home_ = nullptr;
+  }
+  static LabHome* home_;
+};
+LabHome* KlabCliOnRunningLab::home_ = nullptr;
+
+TEST_F(KlabCliOnRunningLab, StatusShowsTheBrokerAndTheKRaftQuorum) {
+  ::testing::Test::RecordProperty("roadmap", "1.1.2");
+  auto r = home_->run({"status"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("Brokers (1 registered"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("leader        node 1"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("voters        1\n"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Apache Kafka 4."), std::string::npos) << r.output;
+}
+
+TEST_F(KlabCliOnRunningLab, TopicsCreateListDescribeDelete) {
+  ::testing::Test::RecordProperty("roadmap", "1.2.3");
+  auto create = home_->run({"topics", "create", "cli-topic", "--partitions", "3", "--config",
+                            "retention.ms=600000"});
+  ASSERT_EQ(create.exit_code, 0) << create.output;
+  auto list = home_->run({"topics", "list"});
+  EXPECT_NE(list.output.find("cli-topic"), std::string::npos) << list.output;
+  auto describe = home_->run({"topics", "describe", "cli-topic"});
+  EXPECT_EQ(describe.exit_code, 0) << describe.output;
+  EXPECT_NE(describe.output.find("partitions 3"), std::string::npos) << describe.output;
+  auto twice = home_->run({"topics", "create", "cli-topic"});
+  EXPECT_NE(twice.exit_code, 0);
+  EXPECT_NE(twice.output.find("TOPIC_ALREADY_EXISTS"), std::string::npos) << twice.output;
+  EXPECT_EQ(home_->run({"topics", "delete", "cli-topic"}).exit_code, 0);
+  auto bad = home_->run({"topics", "create", "bad", "--config", "retention.ms"});
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.output.find("key=value"), std::string::npos) << bad.output;
+}
+
+TEST_F(KlabCliOnRunningLab, ProduceWithKeyAndHeaderIsConsumedWithBoth) {
+  ::testing::Test::RecordProperty("roadmap", "1.1.3");
+  ASSERT_EQ(home_->run({"topics", "create", "cli-records"}).exit_code, 0);
+  auto p = home_->run({"produce", "cli-records", "--key-separator", ":", "--header", "source=cli"},
+                      "user-1:signed up\nuser-2:logged in\n");
+  ASSERT_EQ(p.exit_code, 0) << p.output;
+  EXPECT_NE(p.output.find("Delivered 2 record(s)"), std::string::npos) << p.output;
+  auto c = home_->run({"consume", "cli-records", "--from-beginning", "--max", "2", "--print-key",
+                       "--print-headers", "--group", "cli-readers", "--timeout-ms", "30000"});
+  ASSERT_EQ(c.exit_code, 0) << c.output;
+  EXPECT_NE(c.output.find("user-1\tsource=cli\tsigned up"), std::string::npos) << c.output;
+  EXPECT_NE(c.output.find("user-2\tsource=cli\tlogged in"), std::string::npos) << c.output;
+
+  auto g = home_->run({"groups", "describe", "cli-readers"});
+  ASSERT_EQ(g.exit_code, 0) << g.output;
+  EXPECT_NE(g.output.find("total lag 0"), std::string::npos) << g.output;
+  auto more = home_->run({"produce", "cli-records"}, "one more\n");
+  ASSERT_EQ(more.exit_code, 0);
+  auto g2 = home_->run({"groups", "describe", "cli-readers"});
+  EXPECT_NE(g2.output.find("total lag 1"), std::string::npos) << g2.output;
+}
+
+TEST_F(KlabCliOnRunningLab, ProduceToAMissingSeparatorFailsNamingTheLine) {
+  auto p = home_->run({"produce", "cli-records", "--key-separator", ":"}, "no separator here\n");
+  EXPECT_NE(p.exit_code, 0);
+  EXPECT_NE(p.output.find("line 1"), std::string::npos) << p.output;
+}
+
+}  // namespace

@@ -1,0 +1,77 @@
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "roadmap.hpp"
+
+namespace {
+namespace fs = std::filesystem;
+using namespace klab::roadmap;
+
+class RoadmapProgress : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (fs::temp_directory_path() / "klab-roadmap-XXXXXX").string();
+    dir_ = mkdtemp(pattern.data());
+    std::ofstream(dir_ / "roadmap.json") << R"({"version":1,
+      "phases":[{"id":"1","title":"Phase 1"}],
+      "items":[
+        {"id":"1.1.1","phase":"1","section":"1.1","title":"passes","tests":["A.Pass","A.Pass2"]},
+        {"id":"1.1.2","phase":"1","section":"1.1","title":"fails","tests":["A.Pass","A.Fail"]},
+        {"id":"1.1.3","phase":"1","section":"1.1","title":"skipped","tests":["A.Skip"]},
+        {"id":"1.1.4","phase":"1","section":"1.1","title":"missing","tests":["A.Nowhere"]},
+        {"id":"1.1.5","phase":"1","section":"1.1","title":"uncovered","tests":[]}]})";
+    fs::create_directories(dir_ / "results");
+    // The shape GoogleTest writes with --gtest_output=json.
+    std::ofstream(dir_ / "results" / "a.json") << R"({"testsuites":[{"name":"A","testsuite":[
+        {"name":"Pass","status":"RUN","result":"COMPLETED"},
+        {"name":"Pass2","status":"RUN","result":"COMPLETED"},
+        {"name":"Fail","status":"RUN","result":"COMPLETED","failures":[{"failure":"x"}]},
+        {"name":"Skip","status":"RUN","result":"SKIPPED"}]}]})";
+    std::ofstream(dir_ / "results" / "broken.json") << "{ truncated";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+TEST_F(RoadmapProgress, EachItemTakesTheStateOfItsTests) {
+  auto roadmap = Roadmap::load(dir_ / "roadmap.json");
+  auto reports = evaluate(roadmap, load_results(dir_ / "results"));
+  ASSERT_EQ(reports.size(), 5u);
+  EXPECT_EQ(reports[0].state, ItemState::passed);
+  EXPECT_EQ(reports[1].state, ItemState::failed);
+  EXPECT_EQ(reports[2].state, ItemState::not_run) << "a skipped test proves nothing";
+  EXPECT_EQ(reports[3].state, ItemState::not_run) << "a listed test with no result";
+  EXPECT_EQ(reports[4].state, ItemState::not_covered);
+  EXPECT_EQ(reports[1].failed, 1);
+  EXPECT_EQ(reports[1].passed, 1);
+}
+
+TEST_F(RoadmapProgress, BrokenRoadmapFileIsNamedInTheError) {
+  std::ofstream(dir_ / "bad.json") << R"({"phases":[],"items":[{"id":"x"}]})";
+  try {
+    Roadmap::load(dir_ / "bad.json");
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("bad.json"), std::string::npos) << e.what();
+  }
+}
+
+TEST(RoadmapFile, ListsEveryItemOfTheLearningRoadmap) {
+  const char* src = std::getenv("KLAB_SOURCE_DIR");
+  ASSERT_NE(src, nullptr);
+  auto roadmap = Roadmap::load(fs::path(src) / "roadmap.json");
+  int checklist = 0, env = 0, projects = 0;
+  for (const auto& i : roadmap.items) {
+    if (i.phase == "env") ++env;
+    else if (i.phase == "projects") ++projects;
+    else ++checklist;
+  }
+  EXPECT_EQ(checklist, 85);
+  EXPECT_EQ(env, 2);
+  EXPECT_EQ(projects, 5);
+}
+
+}  // namespace
