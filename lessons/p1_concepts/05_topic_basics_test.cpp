@@ -21,8 +21,15 @@ TEST(P1Topics, CreatedTopicIsListedAndDescribedWithItsPartitions) {
   auto topic = unique_name("hello");
   admin.create_topic({.name = topic, .partitions = 3, .replication_factor = 1},
                      klab::cluster::scaled(30s));
-  auto names = admin.list_topics(false, klab::cluster::scaled(10s));
-  EXPECT_NE(std::find(names.begin(), names.end(), topic), names.end());
+  // Every broker learns of the topic from the metadata log a moment after the controller
+  // accepted it, so the broker that answers may not know it yet: wait, don't assume.
+  bool listed = klab::cluster::await_until(
+      [&] {
+        auto names = admin.list_topics(false, klab::cluster::scaled(10s));
+        return std::find(names.begin(), names.end(), topic) != names.end();
+      },
+      klab::cluster::scaled(20s));
+  EXPECT_TRUE(listed);
   auto d = admin.describe_topics({topic}, klab::cluster::scaled(10s));
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].partitions.size(), 3u);

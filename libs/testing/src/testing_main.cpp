@@ -1,4 +1,5 @@
 // main() for test binaries that need a cluster: one real cluster for the whole binary.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <iostream>

@@ -1,8 +1,10 @@
 // topics list|create|describe|delete
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 
 #include <chrono>
 #include <map>
+#include <thread>
 
 #include "commands.hpp"
 #include "context.hpp"
@@ -46,6 +48,20 @@ void cmd_create(const CreateOptions& o) {
   fmt::print("Created topic {} with {} partition(s).\n", o.name, o.partitions);
 }
 
+// A just-created topic's leaders may not be known to every broker yet: retry retriable errors.
+klab::client::WatermarkOffsets watermarks(klab::client::Admin& a, const std::string& topic,
+                                          int partition) {
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  for (;;) {
+    try {
+      return a.watermark_offsets(topic, partition, 5s);
+    } catch (const klab::KafkaException& e) {
+      if (!e.error().retriable() || std::chrono::steady_clock::now() > deadline) throw;
+    }
+    std::this_thread::sleep_for(200ms);
+  }
+}
+
 void cmd_describe(const std::vector<std::string>& names) {
   auto ctx = make_context();
   auto a = admin(ctx);
@@ -56,7 +72,7 @@ void cmd_describe(const std::vector<std::string>& names) {
     fmt::print("  {:<9} {:<7} {:<12} {:<12} {:>10} {:>10}\n", "partition", "leader", "replicas",
                "isr", "start", "end");
     for (const auto& p : t.partitions) {
-      auto wm = a.watermark_offsets(t.name, p.id, 10s);
+      auto wm = watermarks(a, t.name, p.id);
       fmt::print("  {:<9} {:<7} {:<12} {:<12} {:>10} {:>10}\n", p.id, p.leader,
                  fmt::format("{}", fmt::join(p.replicas, ",")),
                  fmt::format("{}", fmt::join(p.isr, ",")), wm.low, wm.high);

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <regex>
 
+#include "klab/cluster/lab_paths.hpp"
 #include "klab/cluster/ports.hpp"
 #include "klab/cluster/subprocess.hpp"
 
@@ -18,7 +19,8 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-const fs::path source_dir = std::getenv("KLAB_SOURCE_DIR") ? std::getenv("KLAB_SOURCE_DIR") : ".";
+// The checkout this binary was built from (found above the executable, or $KLAB_HOME).
+const fs::path source_dir = klab::cluster::LabPaths::discover().home;
 
 // A throw-away lab home: the real kafka/ config and jars, its own state.
 class LabHome {
@@ -168,17 +170,17 @@ TEST_F(KlabCli, NodeThatDiesDuringStartupShowsTheTailOfItsLog) {
   auto port = std::to_string(free_port());
   ASSERT_EQ(home.run({"up", "--nodes", "1", "--port", port}).exit_code, 0);
   ASSERT_EQ(home.run({"down"}).exit_code, 0);
-  // A cluster id that does not match the metadata makes the node refuse to start.
+  // A node id in meta.properties that differs from the config makes the node refuse to start.
   auto meta = home.dir() / ".klab/state/cluster/node-1/data/meta.properties";
   std::ifstream in(meta);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   in.close();
-  text = std::regex_replace(text, std::regex("cluster.id=.*"), "cluster.id=AAAAAAAAAAAAAAAAAAAAAA");
+  text = std::regex_replace(text, std::regex("node.id=.*"), "node.id=7");
   std::ofstream(meta) << text;
   auto r = home.run({"up"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.output.find("node 1 died during start-up"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("AAAAAAAAAAAAAAAAAAAAAA"), std::string::npos)
+  EXPECT_NE(r.output.find("Stored node id 7"), std::string::npos)
       << "the log tail shows Kafka's own complaint: " << r.output;
   EXPECT_EQ(processes_mentioning(home.dir().string()), 0);
 }

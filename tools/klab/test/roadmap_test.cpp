@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "klab/cluster/lab_paths.hpp"
 #include "roadmap.hpp"
 
 namespace {
@@ -60,9 +61,7 @@ TEST_F(RoadmapProgress, BrokenRoadmapFileIsNamedInTheError) {
 }
 
 TEST(RoadmapFile, ListsEveryItemOfTheLearningRoadmap) {
-  const char* src = std::getenv("KLAB_SOURCE_DIR");
-  ASSERT_NE(src, nullptr);
-  auto roadmap = Roadmap::load(fs::path(src) / "roadmap.json");
+  auto roadmap = Roadmap::load(klab::cluster::LabPaths::discover().home / "roadmap.json");
   int checklist = 0, env = 0, projects = 0;
   for (const auto& i : roadmap.items) {
     if (i.phase == "env") ++env;

@@ -1,0 +1,166 @@
+#pragma once
+// Cluster administration: topics, brokers, offsets and consumer groups. Every call blocks up to
+// its timeout; batch calls report an Error per item, single-item calls throw it.
+#include <librdkafka/rdkafka.h>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "klab/client/config.hpp"
+#include "klab/client/error.hpp"
+#include "klab/client/topic_partition.hpp"
+
+namespace klab::client {
+
+struct NewTopic {
+  std::string name;
+  int partitions = 1;                          ///< -1: the broker's num.partitions
+  int replication_factor = -1;                 ///< -1: the broker's default.replication.factor
+  std::map<std::string, std::string> configs;  ///< topic configs, e.g. min.insync.replicas
+};
+
+/// Per-topic outcome of create_topics() / delete_topics().
+struct TopicResult {
+  std::string name;
+  Error error;  ///< e.g. TOPIC_ALREADY_EXISTS, INVALID_REPLICATION_FACTOR with the broker's text
+};
+
+struct PartitionInfo {
+  std::int32_t id = 0;
+  std::int32_t leader = -1;  ///< broker id; -1 while there is no leader
+  std::vector<std::int32_t> replicas;
+  std::vector<std::int32_t> isr;
+  Error error;  ///< e.g. LEADER_NOT_AVAILABLE during an election
+};
+
+struct TopicDescription {
+  std::string name;
+  Error error;                            ///< UNKNOWN_TOPIC_OR_PART when the topic does not exist
+  std::vector<PartitionInfo> partitions;  ///< sorted by id
+};
+
+struct BrokerInfo {
+  std::int32_t id = 0;
+  std::string host;
+  int port = 0;
+};
+
+struct ClusterDescription {
+  std::string cluster_id;  ///< "" when the brokers do not report one
+  std::int32_t controller_id = -1;
+  std::vector<BrokerInfo> brokers;  ///< sorted by id
+};
+
+struct WatermarkOffsets {
+  std::int64_t low = -1;   ///< log start offset: the oldest record still kept
+  std::int64_t high = -1;  ///< log end offset: the offset the next record will get
+};
+
+struct GroupMember {
+  std::string member_id;
+  std::string client_id;
+  std::string client_host;
+  std::vector<TopicPartition> assignment;  ///< decoded for protocol type "consumer"
+};
+
+struct GroupDescription {
+  std::string group_id;
+  std::string state;          ///< Stable, PreparingRebalance, CompletingRebalance, Empty, Dead
+  std::string protocol_type;  ///< "consumer" for consumer groups
+  std::string protocol;       ///< the assignor in use, e.g. "range"
+  std::int32_t coordinator_id = -1;
+  Error error;
+  std::vector<GroupMember> members;
+};
+
+/// One partition's consumer lag.
+struct PartitionLag {
+  std::string topic;
+  std::int32_t partition = 0;
+  std::int64_t committed = offset_invalid;  ///< offset_invalid (-1001) when nothing committed
+  std::int64_t log_end = -1;                ///< high watermark
+  /// log_end - committed; when nothing is committed, log_end - log start (every kept record).
+  std::int64_t lag = 0;
+};
+
+class Admin {
+ public:
+  /// Creates an admin client (a producer-type handle; allow.auto.create.topics is forced to
+  /// false unless set, so describing a topic never creates it).
+  /// Errors: KafkaException _INVALID_ARG with librdkafka's reason.
+  explicit Admin(const Config& config);
+  ~Admin();
+  Admin(Admin&&) noexcept;
+  Admin& operator=(Admin&&) noexcept;
+  Admin(const Admin&) = delete;
+  Admin& operator=(const Admin&) = delete;
+
+  /// Creates one topic and waits until the controller has created it (operation timeout =
+  /// `timeout`). Errors: KafkaException TOPIC_ALREADY_EXISTS, INVALID_REPLICATION_FACTOR (more
+  /// replicas than brokers, with the broker's message), INVALID_PARTITIONS, INVALID_CONFIG,
+  /// POLICY_VIOLATION, TOPIC_AUTHORIZATION_FAILED, _INVALID_ARG (bad name or counts),
+  /// _TIMED_OUT.
+  void create_topic(const NewTopic& topic, std::chrono::milliseconds timeout);
+  /// Creates several topics; each result carries its own error (as create_topic()).
+  /// Errors: KafkaException only when the whole request fails (_INVALID_ARG, _TIMED_OUT,
+  /// _TRANSPORT).
+  [[nodiscard]] std::vector<TopicResult> create_topics(const std::vector<NewTopic>& topics,
+                                                       std::chrono::milliseconds timeout);
+  /// Deletes one topic. Errors: KafkaException UNKNOWN_TOPIC_OR_PART, TOPIC_DELETION_DISABLED,
+  /// TOPIC_AUTHORIZATION_FAILED, _TIMED_OUT.
+  void delete_topic(const std::string& name, std::chrono::milliseconds timeout);
+  /// Deletes several topics; each result carries its own error (as delete_topic()).
+  /// Errors: KafkaException only when the whole request fails.
+  [[nodiscard]] std::vector<TopicResult> delete_topics(const std::vector<std::string>& names,
+                                                       std::chrono::milliseconds timeout);
+
+  /// Partitions, leaders, replicas and ISR from cluster metadata (librdkafka 2.0.2 has no
+  /// DescribeTopics). Missing topics get UNKNOWN_TOPIC_OR_PART in their own entry.
+  /// Errors: KafkaException _TIMED_OUT / _TRANSPORT when no broker answers.
+  std::vector<TopicDescription> describe_topics(const std::vector<std::string>& names,
+                                                std::chrono::milliseconds timeout);
+  /// Topic names, sorted. Internal topics are recognised by the "__" prefix (metadata in 2.0.2
+  /// has no is_internal flag). Errors: KafkaException _TIMED_OUT / _TRANSPORT.
+  std::vector<std::string> list_topics(bool include_internal, std::chrono::milliseconds timeout);
+  /// Cluster id, controller and brokers. Errors: KafkaException _TIMED_OUT / _TRANSPORT.
+  ClusterDescription describe_cluster(std::chrono::milliseconds timeout);
+  /// Low and high watermark of one partition, asked from its leader.
+  /// Errors: KafkaException UNKNOWN_TOPIC_OR_PART, _UNKNOWN_PARTITION, NOT_LEADER_FOR_PARTITION,
+  /// _TIMED_OUT.
+  WatermarkOffsets watermark_offsets(const std::string& topic, std::int32_t partition,
+                                     std::chrono::milliseconds timeout);
+
+  /// Every group on every broker, with members. Partial answers (some brokers silent) are
+  /// returned as they are. Errors: KafkaException _TIMED_OUT, _TRANSPORT.
+  std::vector<GroupDescription> list_groups(std::chrono::milliseconds timeout);
+  /// One group (state "Dead" with no members when it does not exist).
+  /// Errors: KafkaException COORDINATOR_NOT_AVAILABLE, GROUP_AUTHORIZATION_FAILED, _TIMED_OUT.
+  GroupDescription describe_group(const std::string& group,
+                                  std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  /// The group's committed offsets for `partitions` (empty: every partition it committed), each
+  /// offset_invalid when nothing is committed. Errors: KafkaException GROUP_ID_NOT_FOUND,
+  /// COORDINATOR_*, GROUP_AUTHORIZATION_FAILED, _TIMED_OUT.
+  std::vector<TopicPartition> committed_offsets(const std::string& group,
+                                                const std::vector<TopicPartition>& partitions,
+                                                std::chrono::milliseconds timeout);
+  /// Lag of every partition the group has committed or currently has assigned (only committed
+  /// ones on brokers without DescribeGroups, like librdkafka's mock), sorted by topic and
+  /// partition. Errors: KafkaException as committed_offsets(), describe_group() and
+  /// watermark_offsets().
+  std::vector<PartitionLag> group_lag(const std::string& group, std::chrono::milliseconds timeout);
+
+  /// librdkafka's instance name. Errors: none.
+  std::string name() const;
+  /// The underlying handle, for librdkafka calls this class does not wrap. Errors: none.
+  rd_kafka_t* native() const noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace klab::client

@@ -1,0 +1,121 @@
+#pragma once
+// A builder for librdkafka client configuration: every value is checked by librdkafka the moment
+// it is set, so a typo fails at the line that made it, not when the client starts.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "klab/client/config_keys.hpp"
+#include "klab/client/detail/handles.hpp"
+#include "klab/client/error.hpp"
+
+namespace klab::client {
+
+/// acks: how many replicas must have a record before the leader acknowledges it.
+enum class Acks { none, leader, all };  // "0", "1", "all"
+enum class CompressionType { none, gzip, snappy, lz4, zstd };
+/// auto.offset.reset; `none` is librdkafka's "error": polling yields _AUTO_OFFSET_RESET.
+enum class OffsetReset { earliest, latest, none };
+enum class IsolationLevel { read_uncommitted, read_committed };
+
+/// Receives librdkafka's statistics JSON (see librdkafka's STATISTICS.md) every
+/// statistics.interval.ms, on the thread that serves the client's events.
+using StatisticsHandler = std::function<void(std::string_view json)>;
+/// Receives client-level errors that belong to no single record or call (all brokers down,
+/// authentication failed, a fatal idempotence error ...), on the thread that serves events.
+using ErrorHandler = std::function<void(const Error&)>;
+
+class Config {
+ public:
+  Config();
+  ~Config();
+  Config(const Config& other);
+  Config& operator=(const Config& other);
+  Config(Config&& other) noexcept;
+  Config& operator=(Config&& other) noexcept;
+
+  /// Sets any librdkafka property (global or default-topic level) by its librdkafka name.
+  /// Errors: KafkaException with _INVALID_ARG naming the key, the value (redacted for secrets)
+  /// and librdkafka's complaint, for an unknown key or an invalid value.
+  Config& set(std::string_view key, std::string_view value);
+
+  /// The value set on this Config, or nullopt (then librdkafka's default applies).
+  /// Errors: none.
+  std::optional<std::string> get(std::string_view key) const;
+  /// The value librdkafka would use, defaults included (nullopt for an unknown key or a
+  /// default-topic property nobody set). Errors: none.
+  std::optional<std::string> effective(std::string_view key) const;
+
+  /// Applies every value (and handler) `other` has set, overriding this Config's.
+  /// Errors: none in practice (other's values were validated when set).
+  Config& merge(const Config& other);
+
+  /// Every value set, in key order. Secrets are in clear text: print redacted() instead.
+  const std::map<std::string, std::string, std::less<>>& values() const noexcept { return values_; }
+  /// values() with the values of keys containing "password" or "secret" replaced by "[redacted]".
+  std::map<std::string, std::string, std::less<>> redacted() const;
+  /// "key=value" lines of redacted(), for logs and error reports. Errors: none.
+  std::string to_string() const;
+
+  /// Loads a Java-style properties file: "key=value" (or "key: value") per line, '#' or '!'
+  /// comments, blank lines; surrounding spaces trimmed; no line continuations.
+  /// Errors: KafkaException _FS naming the file when it cannot be read; _INVALID_ARG naming
+  /// "file:line" for a line without a separator or a key/value librdkafka rejects.
+  static Config from_properties_file(const std::filesystem::path& path);
+  /// Same format from text; `source` names it in error messages. Errors: as above.
+  static Config from_properties(std::string_view text, std::string_view source = "properties");
+
+  // --- typed setters: each sets the keys:: property of the same name. Errors: as set(). ----
+  Config& bootstrap_servers(std::string_view servers);
+  Config& client_id(std::string_view id);
+  Config& group_id(std::string_view id);
+  Config& acks(Acks acks);
+  /// "0", "1", "all" or "-1". Errors: as set().
+  Config& acks(std::string_view acks);
+  Config& enable_idempotence(bool enable);
+  Config& linger_ms(std::int64_t ms);
+  Config& batch_size(std::int64_t bytes);
+  Config& compression_type(CompressionType type);
+  Config& auto_offset_reset(OffsetReset reset);
+  Config& enable_auto_commit(bool enable);
+  Config& enable_partition_eof(bool enable);
+  Config& isolation_level(IsolationLevel level);
+  Config& statistics_interval_ms(std::int64_t ms);
+  Config& message_timeout_ms(std::int64_t ms);
+  /// The Java name of message.timeout.ms: sets message.timeout.ms. Errors: as set().
+  Config& delivery_timeout_ms(std::int64_t ms);
+  Config& transactional_id(std::string_view id);
+  Config& session_timeout_ms(std::int64_t ms);
+  /// Comma-separated librdkafka debug contexts ("all", "broker,topic,msg", "cgrp,fetch").
+  Config& debug(std::string_view contexts);
+  /// syslog level 0..7 for librdkafka's log lines; 0 silences them. Errors: as set().
+  Config& log_level(int level);
+
+  /// Installed on clients created from this Config; set statistics.interval.ms too.
+  /// Errors: none.
+  Config& statistics_handler(StatisticsHandler handler);
+  const StatisticsHandler& statistics_handler() const noexcept { return statistics_handler_; }
+  /// Installed on clients created from this Config (without one, librdkafka logs such errors).
+  /// Errors: none.
+  Config& error_handler(ErrorHandler handler);
+  const ErrorHandler& error_handler() const noexcept { return error_handler_; }
+
+  /// A fresh librdkafka conf holding every value, for rd_kafka_new (which takes ownership on
+  /// success). Errors: none (std::bad_alloc aside).
+  detail::ConfPtr native_copy() const;
+
+ private:
+  detail::ConfPtr conf_;
+  std::map<std::string, std::string, std::less<>> values_;
+  StatisticsHandler statistics_handler_;
+  ErrorHandler error_handler_;
+};
+
+/// Whether printing this key's value would leak a secret ("password" or "secret" in its name).
+bool is_secret_key(std::string_view key);
+
+}  // namespace klab::client

@@ -1,0 +1,122 @@
+#pragma once
+// A Kafka consumer in a consumer group: subscribe() (or assign()), then poll() in a loop.
+// Group membership, heartbeats and rebalances all happen inside poll(): call it regularly
+// (at least every max.poll.interval.ms).
+#include <librdkafka/rdkafka.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "klab/client/config.hpp"
+#include "klab/client/error.hpp"
+#include "klab/client/record.hpp"
+#include "klab/client/topic_partition.hpp"
+
+namespace klab::client {
+
+/// Result of an asynchronous commit: the overall error and the offsets with per-partition
+/// errors. Runs inside poll() (or close() / the destructor, with _DESTROY when the consumer
+/// went away before the broker answered). Exceptions are printed to stderr and dropped.
+using CommitCallback =
+    std::function<void(const Error& error, const std::vector<TopicPartition>& offsets)>;
+
+class Consumer {
+ public:
+  /// Creates the consumer; group.id must be set (librdkafka 2.0.2 needs a group even for
+  /// assign()). Errors: KafkaException _INVALID_ARG without group.id or with a configuration
+  /// librdkafka refuses.
+  explicit Consumer(const Config& config);
+  /// close() (errors ignored), then destroys the handle. Safe for a consumer that never
+  /// subscribed.
+  ~Consumer();
+  Consumer(Consumer&&) noexcept;
+  Consumer& operator=(Consumer&&) noexcept;
+  Consumer(const Consumer&) = delete;
+  Consumer& operator=(const Consumer&) = delete;
+
+  /// Joins the group for these topics (replacing any earlier subscription); partitions arrive
+  /// with later poll() calls. Names starting with '^' are regular expressions.
+  /// Errors: KafkaException _INVALID_ARG (empty list), _STATE (closed).
+  void subscribe(const std::vector<std::string>& topics);
+  /// Leaves the subscription (the group rebalances). Errors: KafkaException _STATE (closed).
+  void unsubscribe();
+  /// The current subscription. Errors: KafkaException on a closed consumer.
+  std::vector<std::string> subscription() const;
+  /// Reads exactly these partitions, without group rebalancing. An offset of offset_invalid
+  /// resumes from the committed offset (or auto.offset.reset). Errors: KafkaException
+  /// _INVALID_ARG, _STATE.
+  void assign(const std::vector<TopicPartition>& partitions);
+  /// Drops the manual assignment. Errors: as assign().
+  void unassign();
+  /// Partitions currently assigned (by the group or assign()). Errors: KafkaException _STATE.
+  std::vector<TopicPartition> assignment() const;
+
+  /// Waits up to `timeout` for the next record. nullopt on timeout. Consumer error events come
+  /// back as a Record whose error() is set: _PARTITION_EOF (only with enable.partition.eof),
+  /// UNKNOWN_TOPIC_OR_PART (subscribed topic missing), _AUTO_OFFSET_RESET (auto.offset.reset
+  /// = none/error), _TRANSPORT / _ALL_BROKERS_DOWN, _FATAL's cause (fatal() set).
+  /// Errors: KafkaException _STATE after close().
+  std::optional<Record> poll(std::chrono::milliseconds timeout);
+
+  /// Commits the current position of every assigned partition and waits for the result.
+  /// Nothing consumed yet is not an error. Errors: KafkaException with the broker's error
+  /// (REBALANCE_IN_PROGRESS, ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, COORDINATOR_* ...),
+  /// _TIMED_OUT, _STATE.
+  void commit_sync();
+  /// Commits `record.offset() + 1` (the next record to read) for its partition. Errors: as
+  /// above, plus _INVALID_ARG for an error-event record.
+  void commit_sync(const Record& record);
+  /// Commits exactly these offsets (each the next offset to read). Errors: as commit_sync().
+  void commit_sync(const std::vector<TopicPartition>& offsets);
+
+  /// Starts a commit of the current positions; `callback` (may be empty) runs inside a later
+  /// poll() with the result (_NO_OFFSET when there was nothing to commit). Returns the
+  /// immediate error, in which case the callback is not called: _STATE (closed).
+  Error commit_async(CommitCallback callback = {});
+  /// As above for `record.offset() + 1`. Immediate errors: _STATE, _INVALID_ARG (error event).
+  Error commit_async(const Record& record, CommitCallback callback = {});
+  /// As above for exactly these offsets. Immediate errors: _STATE.
+  Error commit_async(const std::vector<TopicPartition>& offsets, CommitCallback callback = {});
+
+  /// The group's committed offsets for `partitions` (offset_invalid when none), asking the
+  /// group coordinator. Errors: KafkaException _TIMED_OUT, COORDINATOR_*, _STATE.
+  std::vector<TopicPartition> committed(const std::vector<TopicPartition>& partitions,
+                                        std::chrono::milliseconds timeout) const;
+  /// The offsets the next poll() would read for `partitions` (offset_invalid before the first
+  /// fetch). Local, no broker call. Errors: KafkaException _STATE.
+  std::vector<TopicPartition> position(const std::vector<TopicPartition>& partitions) const;
+  /// position() of every assigned partition. Errors: KafkaException _STATE.
+  std::vector<TopicPartition> position() const;
+  /// Moves the fetch position of assigned partitions to their given offsets (offset_beginning
+  /// and offset_end allowed). Errors: KafkaException _STATE, per-partition
+  /// _UNKNOWN_PARTITION (not assigned), _TIMED_OUT.
+  void seek(const std::vector<TopicPartition>& offsets, std::chrono::milliseconds timeout);
+  /// Stops / restarts fetching these assigned partitions (membership is kept).
+  /// Errors: KafkaException with the first per-partition error, _STATE.
+  void pause(const std::vector<TopicPartition>& partitions);
+  void resume(const std::vector<TopicPartition>& partitions);
+
+  /// Leaves the group cleanly: revokes the assignment, commits if enable.auto.commit, sends
+  /// LeaveGroup. Idempotent; later calls return no error. Returns the close error (e.g.
+  /// _TIMED_OUT when the coordinator cannot be reached); the consumer is closed regardless.
+  Error close();
+  /// Whether close() ran. Errors: none.
+  bool closed() const noexcept;
+
+  /// The group member id ("" before joining). Errors: KafkaException _STATE.
+  std::string member_id() const;
+  /// librdkafka's instance name, e.g. "rdkafka#consumer-2". Errors: none.
+  std::string name() const;
+  /// The underlying handle, for librdkafka calls this class does not wrap. Errors: none.
+  rd_kafka_t* native() const noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace klab::client

@@ -1,0 +1,38 @@
+#pragma once
+// Forward declarations of klab::client's types, for headers that only pass them around.
+
+namespace klab {
+class Error;
+class KafkaException;
+}  // namespace klab
+
+namespace klab::client {
+class Config;
+enum class Acks;
+enum class CompressionType;
+enum class OffsetReset;
+enum class IsolationLevel;
+struct Header;
+class Headers;
+struct Timestamp;
+enum class TimestampType;
+class Record;
+struct ProducerRecord;
+struct TopicPartition;
+enum class PersistenceStatus;
+struct DeliveryReport;
+class Producer;
+class Consumer;
+struct ConsumerAssignment;
+struct NewTopic;
+struct TopicResult;
+struct PartitionInfo;
+struct TopicDescription;
+struct BrokerInfo;
+struct ClusterDescription;
+struct WatermarkOffsets;
+struct GroupMember;
+struct GroupDescription;
+struct PartitionLag;
+class Admin;
+}  // namespace klab::client

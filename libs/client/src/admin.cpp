@@ -1,0 +1,330 @@
+#include "klab/client/admin.hpp"
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+#include "client_handle.hpp"
+#include "klab/client/consumer_protocol.hpp"
+
+namespace klab::client {
+namespace {
+using namespace std::chrono_literals;
+
+// Admin results always arrive after the request timeout; this covers the queue hop.
+constexpr auto result_margin = 5s;
+
+Error error_of(rd_kafka_resp_err_t code, const char* message) {
+  if (!code) return {};
+  return message && *message ? Error(code, message) : Error(code);
+}
+
+detail::AdminOptionsPtr options_for(rd_kafka_t* rk, rd_kafka_admin_op_t op,
+                                    std::chrono::milliseconds timeout, bool operation_timeout) {
+  detail::AdminOptionsPtr options(rd_kafka_AdminOptions_new(rk, op));
+  char reason[512] = "";
+  if (rd_kafka_AdminOptions_set_request_timeout(options.get(), detail::to_ms(timeout), reason,
+                                                sizeof reason))
+    throw KafkaException(Error(RD_KAFKA_RESP_ERR__INVALID_ARG, reason));
+  // For CreateTopics/DeleteTopics: the controller answers once the change is done (or timeout).
+  if (operation_timeout && rd_kafka_AdminOptions_set_operation_timeout(
+                               options.get(), detail::to_ms(timeout), reason, sizeof reason))
+    throw KafkaException(Error(RD_KAFKA_RESP_ERR__INVALID_ARG, reason));
+  return options;
+}
+
+/// Waits on a private queue for the one result event of an admin call.
+detail::EventPtr wait_result(rd_kafka_queue_t* queue, std::chrono::milliseconds timeout,
+                             const std::string& what) {
+  detail::EventPtr ev(rd_kafka_queue_poll(queue, detail::to_ms(timeout + result_margin)));
+  if (!ev)
+    throw KafkaException(Error(RD_KAFKA_RESP_ERR__TIMED_OUT,
+                               "no result within " + std::to_string(timeout.count()) + " ms"),
+                         what);
+  if (auto err = rd_kafka_event_error(ev.get()))
+    throw KafkaException(error_of(err, rd_kafka_event_error_string(ev.get())), what);
+  return ev;
+}
+
+std::vector<TopicResult> topic_results(const rd_kafka_topic_result_t** results, size_t count) {
+  std::vector<TopicResult> out;
+  for (size_t i = 0; i < count; ++i)
+    out.push_back({rd_kafka_topic_result_name(results[i]),
+                   error_of(rd_kafka_topic_result_error(results[i]),
+                            rd_kafka_topic_result_error_string(results[i]))});
+  return out;
+}
+
+GroupDescription group_of(const rd_kafka_group_info& g) {
+  GroupDescription d;
+  d.group_id = g.group ? g.group : "";
+  d.state = g.state ? g.state : "";
+  d.protocol_type = g.protocol_type ? g.protocol_type : "";
+  d.protocol = g.protocol ? g.protocol : "";
+  d.coordinator_id = g.broker.id;
+  d.error = error_of(g.err, nullptr);
+  for (int i = 0; i < g.member_cnt; ++i) {
+    const auto& m = g.members[i];
+    GroupMember member{m.member_id ? m.member_id : "",
+                       m.client_id ? m.client_id : "",
+                       m.client_host ? m.client_host : "",
+                       {}};
+    if (d.protocol_type == "consumer" && m.member_assignment && m.member_assignment_size > 0) {
+      try {
+        member.assignment =
+            parse_consumer_assignment({static_cast<const std::uint8_t*>(m.member_assignment),
+                                       static_cast<std::size_t>(m.member_assignment_size)})
+                .partitions;
+      } catch (const KafkaException&) {
+        // A non-standard assignor's bytes: show the member without partitions.
+      }
+    }
+    d.members.push_back(std::move(member));
+  }
+  return d;
+}
+
+}  // namespace
+
+struct Admin::Impl {
+  detail::Callbacks callbacks;
+  detail::HandlePtr rk;
+
+  explicit Impl(const Config& config) {
+    Config c = config;
+    if (!c.get(keys::allow_auto_create_topics)) c.set(keys::allow_auto_create_topics, "false");
+    rk = detail::make_handle(RD_KAFKA_PRODUCER, c, callbacks);
+  }
+
+  // No poll thread: the main queue only carries the Config's error/statistics events, served
+  // here at the start of each call.
+  rd_kafka_t* handle() {
+    rd_kafka_poll(rk.get(), 0);
+    return rk.get();
+  }
+
+  detail::MetadataPtr metadata(bool all_topics, std::chrono::milliseconds timeout) {
+    const rd_kafka_metadata_t* md = nullptr;
+    auto err =
+        rd_kafka_metadata(handle(), all_topics ? 1 : 0, nullptr, &md, detail::to_ms(timeout));
+    if (err) throw KafkaException(Error(err), "metadata");
+    return detail::MetadataPtr(md);
+  }
+};
+
+Admin::Admin(const Config& config) : impl_(std::make_unique<Impl>(config)) {}
+Admin::~Admin() = default;
+Admin::Admin(Admin&&) noexcept = default;
+Admin& Admin::operator=(Admin&&) noexcept = default;
+
+std::vector<TopicResult> Admin::create_topics(const std::vector<NewTopic>& topics,
+                                              std::chrono::milliseconds timeout) {
+  std::vector<detail::NewTopicPtr> owned;
+  std::vector<rd_kafka_NewTopic_t*> raw;
+  for (const auto& t : topics) {
+    char reason[512] = "";
+    detail::NewTopicPtr nt(rd_kafka_NewTopic_new(t.name.c_str(), t.partitions, t.replication_factor,
+                                                 reason, sizeof reason));
+    if (!nt)
+      throw KafkaException(Error(RD_KAFKA_RESP_ERR__INVALID_ARG, reason),
+                           "create topic '" + t.name + "'");
+    for (const auto& [k, v] : t.configs)
+      if (auto err = rd_kafka_NewTopic_set_config(nt.get(), k.c_str(), v.c_str()))
+        throw KafkaException(Error(err, "config " + k + "=" + v + " rejected"),
+                             "create topic '" + t.name + "'");
+    raw.push_back(nt.get());
+    owned.push_back(std::move(nt));
+  }
+  rd_kafka_t* rk = impl_->handle();
+  auto options = options_for(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS, timeout, true);
+  detail::QueuePtr queue(rd_kafka_queue_new(rk));
+  rd_kafka_CreateTopics(rk, raw.data(), raw.size(), options.get(), queue.get());
+  auto ev = wait_result(queue.get(), timeout, "create topics");
+  size_t count = 0;
+  auto results =
+      rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev.get()), &count);
+  return topic_results(results, count);
+}
+
+void Admin::create_topic(const NewTopic& topic, std::chrono::milliseconds timeout) {
+  for (const auto& r : create_topics({topic}, timeout))
+    if (r.error) throw KafkaException(r.error, "create topic '" + r.name + "'");
+}
+
+std::vector<TopicResult> Admin::delete_topics(const std::vector<std::string>& names,
+                                              std::chrono::milliseconds timeout) {
+  std::vector<detail::DeleteTopicPtr> owned;
+  std::vector<rd_kafka_DeleteTopic_t*> raw;
+  for (const auto& n : names) {
+    owned.emplace_back(rd_kafka_DeleteTopic_new(n.c_str()));
+    raw.push_back(owned.back().get());
+  }
+  rd_kafka_t* rk = impl_->handle();
+  auto options = options_for(rk, RD_KAFKA_ADMIN_OP_DELETETOPICS, timeout, true);
+  detail::QueuePtr queue(rd_kafka_queue_new(rk));
+  rd_kafka_DeleteTopics(rk, raw.data(), raw.size(), options.get(), queue.get());
+  auto ev = wait_result(queue.get(), timeout, "delete topics");
+  size_t count = 0;
+  auto results =
+      rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(ev.get()), &count);
+  return topic_results(results, count);
+}
+
+void Admin::delete_topic(const std::string& name, std::chrono::milliseconds timeout) {
+  for (const auto& r : delete_topics({name}, timeout))
+    if (r.error) throw KafkaException(r.error, "delete topic '" + r.name + "'");
+}
+
+std::vector<TopicDescription> Admin::describe_topics(const std::vector<std::string>& names,
+                                                     std::chrono::milliseconds timeout) {
+  auto md = impl_->metadata(true, timeout);
+  std::vector<TopicDescription> out;
+  for (const auto& name : names) {
+    TopicDescription d;
+    d.name = name;
+    const rd_kafka_metadata_topic_t* found = nullptr;
+    for (int i = 0; i < md->topic_cnt && !found; ++i)
+      if (name == md->topics[i].topic) found = &md->topics[i];
+    if (!found) {
+      d.error = Error(RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART,
+                      "topic '" + name + "' is not in the cluster's metadata");
+    } else {
+      d.error = error_of(found->err, nullptr);
+      for (int p = 0; p < found->partition_cnt; ++p) {
+        const auto& mp = found->partitions[p];
+        PartitionInfo info;
+        info.id = mp.id;
+        info.leader = mp.leader;
+        info.replicas.assign(mp.replicas, mp.replicas + mp.replica_cnt);
+        info.isr.assign(mp.isrs, mp.isrs + mp.isr_cnt);
+        info.error = error_of(mp.err, nullptr);
+        d.partitions.push_back(std::move(info));
+      }
+      std::sort(d.partitions.begin(), d.partitions.end(),
+                [](const auto& a, const auto& b) { return a.id < b.id; });
+    }
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+std::vector<std::string> Admin::list_topics(bool include_internal,
+                                            std::chrono::milliseconds timeout) {
+  auto md = impl_->metadata(true, timeout);
+  std::vector<std::string> out;
+  for (int i = 0; i < md->topic_cnt; ++i) {
+    std::string name = md->topics[i].topic;
+    if (!include_internal && name.starts_with("__")) continue;
+    out.push_back(std::move(name));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+ClusterDescription Admin::describe_cluster(std::chrono::milliseconds timeout) {
+  auto md = impl_->metadata(false, timeout);
+  ClusterDescription d;
+  for (int i = 0; i < md->broker_cnt; ++i)
+    d.brokers.push_back({md->brokers[i].id, md->brokers[i].host, md->brokers[i].port});
+  std::sort(d.brokers.begin(), d.brokers.end(),
+            [](const auto& a, const auto& b) { return a.id < b.id; });
+  // Both come from the metadata just fetched, so a short wait is enough.
+  rd_kafka_t* rk = impl_->rk.get();
+  detail::CStringPtr id(rd_kafka_clusterid(rk, detail::to_ms(timeout)));
+  if (id) d.cluster_id = id.get();
+  d.controller_id = rd_kafka_controllerid(rk, detail::to_ms(timeout));
+  return d;
+}
+
+WatermarkOffsets Admin::watermark_offsets(const std::string& topic, std::int32_t partition,
+                                          std::chrono::milliseconds timeout) {
+  WatermarkOffsets w;
+  auto err = rd_kafka_query_watermark_offsets(impl_->handle(), topic.c_str(), partition, &w.low,
+                                              &w.high, detail::to_ms(timeout));
+  if (err)
+    throw KafkaException(Error(err),
+                         "watermark offsets of " + topic + "/" + std::to_string(partition));
+  return w;
+}
+
+std::vector<GroupDescription> Admin::list_groups(std::chrono::milliseconds timeout) {
+  const rd_kafka_group_list* raw = nullptr;
+  auto err = rd_kafka_list_groups(impl_->handle(), nullptr, &raw, detail::to_ms(timeout));
+  if (err && err != RD_KAFKA_RESP_ERR__PARTIAL) throw KafkaException(Error(err), "list groups");
+  detail::GroupListPtr list(raw);
+  std::vector<GroupDescription> out;
+  for (int i = 0; list && i < list->group_cnt; ++i) out.push_back(group_of(list->groups[i]));
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return a.group_id < b.group_id; });
+  return out;
+}
+
+GroupDescription Admin::describe_group(const std::string& group,
+                                       std::chrono::milliseconds timeout) {
+  const rd_kafka_group_list* raw = nullptr;
+  auto err = rd_kafka_list_groups(impl_->handle(), group.c_str(), &raw, detail::to_ms(timeout));
+  if (err) throw KafkaException(Error(err), "describe group '" + group + "'");
+  detail::GroupListPtr list(raw);
+  if (!list || list->group_cnt == 0) {
+    GroupDescription d;
+    d.group_id = group;
+    d.state = "Dead";
+    return d;
+  }
+  auto d = group_of(list->groups[0]);
+  if (d.error) throw KafkaException(d.error, "describe group '" + group + "'");
+  return d;
+}
+
+std::vector<TopicPartition> Admin::committed_offsets(const std::string& group,
+                                                     const std::vector<TopicPartition>& partitions,
+                                                     std::chrono::milliseconds timeout) {
+  detail::PartitionListPtr wanted;
+  if (!partitions.empty()) wanted = to_native(partitions);
+  detail::ListConsumerGroupOffsetsPtr request(
+      rd_kafka_ListConsumerGroupOffsets_new(group.c_str(), wanted.get()));
+  rd_kafka_ListConsumerGroupOffsets_t* requests[] = {request.get()};
+  rd_kafka_t* rk = impl_->handle();
+  auto options = options_for(rk, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, timeout, false);
+  detail::QueuePtr queue(rd_kafka_queue_new(rk));
+  rd_kafka_ListConsumerGroupOffsets(rk, requests, 1, options.get(), queue.get());
+  std::string what = "committed offsets of group '" + group + "'";
+  auto ev = wait_result(queue.get(), timeout, what);
+  size_t count = 0;
+  auto groups = rd_kafka_ListConsumerGroupOffsets_result_groups(
+      rd_kafka_event_ListConsumerGroupOffsets_result(ev.get()), &count);
+  if (count == 0) return {};
+  if (auto err = Error::copy_of(rd_kafka_group_result_error(groups[0])))
+    throw KafkaException(err, what);
+  return from_native(rd_kafka_group_result_partitions(groups[0]));
+}
+
+std::vector<PartitionLag> Admin::group_lag(const std::string& group,
+                                           std::chrono::milliseconds timeout) {
+  std::map<std::pair<std::string, std::int32_t>, std::int64_t> committed;
+  for (const auto& tp : committed_offsets(group, {}, timeout))
+    committed[{tp.topic, tp.partition}] = tp.offset;
+  // Assigned partitions that never committed lag too: take them from the members. Brokers
+  // without DescribeGroups (librdkafka's mock cluster) only give the committed partitions.
+  try {
+    for (const auto& m : describe_group(group, timeout).members)
+      for (const auto& tp : m.assignment)
+        committed.try_emplace({tp.topic, tp.partition}, offset_invalid);
+  } catch (const KafkaException& e) {
+    if (e.error().code() != RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE) throw;
+  }
+
+  std::vector<PartitionLag> out;
+  for (const auto& [tp, offset] : committed) {
+    auto w = watermark_offsets(tp.first, tp.second, timeout);
+    PartitionLag l{tp.first, tp.second, offset, w.high, 0};
+    l.lag = offset >= 0 ? std::max<std::int64_t>(0, w.high - offset) : w.high - w.low;
+    out.push_back(std::move(l));
+  }
+  return out;  // std::map kept them sorted by topic, then partition
+}
+
+std::string Admin::name() const { return rd_kafka_name(impl_->rk.get()); }
+rd_kafka_t* Admin::native() const noexcept { return impl_->rk.get(); }
+
+}  // namespace klab::client

@@ -1,0 +1,44 @@
+#pragma once
+// Creating an rd_kafka_t from a Config, with the Config's handlers wired to librdkafka.
+#include <librdkafka/rdkafka.h>
+
+#include <chrono>
+#include <exception>
+#include <functional>
+#include <iostream>
+#include <string>
+
+#include "klab/client/config.hpp"
+#include "klab/client/detail/handles.hpp"
+
+namespace klab::client::detail {
+
+/// What librdkafka's global callbacks reach through the handle's opaque pointer; it must
+/// outlive the handle.
+struct Callbacks {
+  StatisticsHandler statistics;
+  ErrorHandler error;
+};
+
+/// Runs a user callback from a librdkafka callback: an exception must not unwind through C.
+template <typename F>
+void guarded(const char* what, F&& f) noexcept {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    std::cerr << "[klab::client] " << what << " threw (ignored): " << e.what() << '\n';
+  } catch (...) {
+    std::cerr << "[klab::client] " << what << " threw a non-exception (ignored)\n";
+  }
+}
+
+/// Creates a handle of `type` from `config`; `customize` adjusts the conf copy first (e.g. the
+/// producer's delivery callback). Errors: KafkaException with _INVALID_ARG carrying
+/// librdkafka's reason (it names the offending key, e.g. an acks/idempotence conflict).
+HandlePtr make_handle(rd_kafka_type_t type, const Config& config, Callbacks& callbacks,
+                      const std::function<void(rd_kafka_conf_t*)>& customize = {});
+
+/// Milliseconds for librdkafka's int timeouts, clamped to what an int holds.
+int to_ms(std::chrono::milliseconds timeout) noexcept;
+
+}  // namespace klab::client::detail

@@ -1,0 +1,173 @@
+#include "klab/client/producer.hpp"
+
+#include <array>
+#include <future>
+#include <thread>
+
+#include "client_handle.hpp"
+
+namespace klab::client {
+namespace {
+using namespace std::chrono_literals;
+
+constexpr auto poll_interval = 100ms;
+
+PersistenceStatus status_of(const rd_kafka_message_t* m) {
+  switch (rd_kafka_message_status(m)) {
+    case RD_KAFKA_MSG_STATUS_PERSISTED:
+      return PersistenceStatus::persisted;
+    case RD_KAFKA_MSG_STATUS_POSSIBLY_PERSISTED:
+      return PersistenceStatus::possibly_persisted;
+    default:
+      return PersistenceStatus::not_persisted;
+  }
+}
+
+DeliveryReport report_of(rd_kafka_t* rk, const rd_kafka_message_t* m) {
+  DeliveryReport r;
+  r.topic = m->rkt ? rd_kafka_topic_name(m->rkt) : "";
+  r.partition = m->partition;
+  r.offset = m->offset;
+  rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+  std::int64_t ms = rd_kafka_message_timestamp(m, &type);
+  if (type == RD_KAFKA_TIMESTAMP_CREATE_TIME) r.timestamp = {TimestampType::create_time, ms};
+  if (type == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME)
+    r.timestamp = {TimestampType::log_append_time, ms};
+  if (m->key) r.key.emplace(static_cast<const char*>(m->key), m->key_len);
+  r.value_size = m->len;
+  // Not rd_kafka_message_errstr(): in a delivery report the payload is the value, not a message.
+  if (m->err == RD_KAFKA_RESP_ERR__FATAL)
+    r.error = Error::fatal_error_of(rk);
+  else if (m->err)
+    r.error = Error(m->err);
+  r.status = status_of(m);
+  return r;
+}
+
+// The per-message opaque is the heap-allocated callback; this is the one place that frees it.
+void on_delivery(rd_kafka_t* rk, const rd_kafka_message_t* m, void*) {
+  std::unique_ptr<DeliveryCallback> callback(static_cast<DeliveryCallback*>(m->_private));
+  if (!callback || !*callback) return;
+  auto report = report_of(rk, m);
+  detail::guarded("delivery callback", [&] { (*callback)(report); });
+}
+
+}  // namespace
+
+struct Producer::Impl {
+  detail::Callbacks callbacks;
+  detail::HandlePtr rk;
+  std::jthread poller;
+
+  explicit Impl(const Config& config) {
+    rk = detail::make_handle(RD_KAFKA_PRODUCER, config, callbacks, [](rd_kafka_conf_t* conf) {
+      rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
+    });
+    // Delivery reports are served by rd_kafka_poll(): without this thread they would wait for
+    // the application to poll.
+    poller = std::jthread([h = rk.get()](std::stop_token stop) {
+      while (!stop.stop_requested()) rd_kafka_poll(h, static_cast<int>(poll_interval.count()));
+    });
+  }
+
+  ~Impl() {
+    rd_kafka_t* h = rk.get();
+    rd_kafka_flush(h, static_cast<int>(close_timeout.count()));
+    // Whatever is left gets an error report now, so every callback (and its opaque) is served
+    // before rd_kafka_destroy(), which would drop them silently.
+    rd_kafka_purge(h, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+    auto deadline = std::chrono::steady_clock::now() + close_timeout;
+    while (rd_kafka_outq_len(h) > 0 && std::chrono::steady_clock::now() < deadline)
+      rd_kafka_poll(h, 50);
+    poller.request_stop();
+    // Wakes the poll thread now instead of after its 100 ms wait.
+    rd_kafka_queue_yield(detail::QueuePtr(rd_kafka_queue_get_main(h)).get());
+    poller.join();
+    rd_kafka_poll(h, 0);
+    rk.reset();
+  }
+};
+
+Producer::Producer(const Config& config) : impl_(std::make_unique<Impl>(config)) {}
+Producer::~Producer() = default;
+Producer::Producer(Producer&&) noexcept = default;
+Producer& Producer::operator=(Producer&&) noexcept = default;
+
+Error Producer::send(ProducerRecord record, DeliveryCallback callback) {
+  std::unique_ptr<DeliveryCallback> opaque;
+  if (callback) opaque = std::make_unique<DeliveryCallback>(std::move(callback));
+  detail::HeadersPtr headers;
+  if (!record.headers.empty()) headers = record.headers.to_native();
+
+  std::array<rd_kafka_vu_t, 8> vu{};
+  std::size_t n = 0;
+  vu[n].vtype = RD_KAFKA_VTYPE_TOPIC;
+  vu[n++].u.cstr = record.topic.c_str();
+  if (record.partition) {
+    vu[n].vtype = RD_KAFKA_VTYPE_PARTITION;
+    vu[n++].u.i32 = *record.partition;
+  }
+  // A null pointer is a null key/value; RD_KAFKA_MSG_F_COPY copies, so const_cast is safe.
+  vu[n].vtype = RD_KAFKA_VTYPE_KEY;
+  vu[n].u.mem.ptr = record.key ? const_cast<char*>(record.key->data()) : nullptr;
+  vu[n++].u.mem.size = record.key ? record.key->size() : 0;
+  vu[n].vtype = RD_KAFKA_VTYPE_VALUE;
+  vu[n].u.mem.ptr = record.value ? const_cast<char*>(record.value->data()) : nullptr;
+  vu[n++].u.mem.size = record.value ? record.value->size() : 0;
+  vu[n].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
+  vu[n++].u.i = RD_KAFKA_MSG_F_COPY;
+  vu[n].vtype = RD_KAFKA_VTYPE_OPAQUE;
+  vu[n++].u.ptr = opaque.get();
+  if (record.timestamp) {
+    vu[n].vtype = RD_KAFKA_VTYPE_TIMESTAMP;
+    vu[n++].u.i64 = *record.timestamp;
+  }
+  if (headers) {
+    vu[n].vtype = RD_KAFKA_VTYPE_HEADERS;
+    vu[n++].u.headers = headers.get();
+  }
+
+  if (rd_kafka_error_t* e = rd_kafka_produceva(impl_->rk.get(), vu.data(), n)) {
+    // Not queued: librdkafka took nothing, so the unique_ptrs free callback and headers.
+    auto err = Error::adopt(e);
+    if (err.code() == RD_KAFKA_RESP_ERR__FATAL) return Error::fatal_error_of(impl_->rk.get());
+    return err;
+  }
+  opaque.release();   // freed by on_delivery
+  headers.release();  // owned by the message now
+  return {};
+}
+
+DeliveryReport Producer::send_sync(ProducerRecord record, std::chrono::milliseconds timeout) {
+  // Shared: if we time out, the callback may still fire later and must find the promise alive.
+  auto promise = std::make_shared<std::promise<DeliveryReport>>();
+  auto future = promise->get_future();
+  DeliveryReport pending;
+  pending.topic = record.topic;
+  pending.partition = record.partition.value_or(-1);
+  pending.key = record.key;
+  pending.value_size = record.value ? record.value->size() : 0;
+  auto err = send(std::move(record), [promise](const DeliveryReport& r) { promise->set_value(r); });
+  if (err) throw KafkaException(err, "send to " + pending.topic);
+  if (future.wait_for(timeout) == std::future_status::ready) return future.get();
+  pending.error = Error(RD_KAFKA_RESP_ERR__TIMED_OUT, "no delivery report within " +
+                                                          std::to_string(timeout.count()) +
+                                                          " ms: the record may still be delivered");
+  pending.status = PersistenceStatus::possibly_persisted;
+  return pending;
+}
+
+Error Producer::flush(std::chrono::milliseconds timeout) {
+  auto err = rd_kafka_flush(impl_->rk.get(), detail::to_ms(timeout));
+  if (err == RD_KAFKA_RESP_ERR__TIMED_OUT)
+    return Error(err, std::to_string(rd_kafka_outq_len(impl_->rk.get())) +
+                          " record(s) or event(s) still outstanding after " +
+                          std::to_string(timeout.count()) + " ms");
+  return err ? Error(err) : Error();
+}
+
+int Producer::outq_len() const { return rd_kafka_outq_len(impl_->rk.get()); }
+std::string Producer::name() const { return rd_kafka_name(impl_->rk.get()); }
+rd_kafka_t* Producer::native() const noexcept { return impl_->rk.get(); }
+
+}  // namespace klab::client
