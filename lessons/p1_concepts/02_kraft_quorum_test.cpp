@@ -42,7 +42,8 @@ TEST(P1KRaft, NoZooKeeperAnywhereAndMetadataIsAKafkaLog) {
     std::stringstream text;
     text << in.rdbuf();
     EXPECT_EQ(text.str().find("zookeeper"), std::string::npos) << "node " << id;
-    EXPECT_NE(text.str().find("process.roles=broker,controller"), std::string::npos) << "node " << id;
+    EXPECT_NE(text.str().find("process.roles=broker,controller"), std::string::npos)
+        << "node " << id;
     EXPECT_TRUE(fs::exists(lab.node_dir(id) / "data" / "__cluster_metadata-0" / "quorum-state"))
         << "node " << id << " keeps cluster metadata in the __cluster_metadata log";
   }

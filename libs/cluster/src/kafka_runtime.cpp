@@ -63,8 +63,9 @@ KafkaRuntime KafkaRuntime::locate(const LabPaths& paths) {
     throw ClusterError("the Apache Kafka jars are missing (" + rt.libs_.string() +
                        " has no kafka-clients jar): run scripts/setup to fetch them with Maven");
   if (int major = java_major(rt.java_); major < 17)
-    throw ClusterError(rt.java_ + " is Java " + std::to_string(major) +
-                       ", Kafka 4 needs Java 17+: install openjdk-17-jre-headless or set JAVA_HOME");
+    throw ClusterError(
+        rt.java_ + " is Java " + std::to_string(major) +
+        ", Kafka 4 needs Java 17+: install openjdk-17-jre-headless or set JAVA_HOME");
   return rt;
 }
 
@@ -79,7 +80,8 @@ CommandResult KafkaRuntime::run_tool(const std::string& main_class,
                                      std::chrono::milliseconds timeout) const {
   std::vector<std::string> argv{java_};
   for (auto& f : tool_jvm_flags()) argv.push_back(f);
-  argv.push_back("-Dlog4j2.configurationFile=" + (config_dir_ / "log4j2-tools.properties").string());
+  argv.push_back("-Dlog4j2.configurationFile=" +
+                 (config_dir_ / "log4j2-tools.properties").string());
   argv.push_back("-cp");
   argv.push_back(classpath());
   argv.push_back(main_class);

@@ -41,14 +41,16 @@ LabPaths LabPaths::at(const fs::path& home) {
 LabPaths LabPaths::discover() {
   if (const char* env = std::getenv("KLAB_HOME"); env && *env) {
     if (!fs::exists(fs::path(env) / "kafka" / "pom.xml"))
-      throw ClusterError(std::string("KLAB_HOME=") + env +
-                         " is not a Kafka Lab checkout (no kafka/pom.xml): unset it or fix the path");
+      throw ClusterError(
+          std::string("KLAB_HOME=") + env +
+          " is not a Kafka Lab checkout (no kafka/pom.xml): unset it or fix the path");
     return at(env);
   }
   if (auto root = find_root_above(self_exe())) return at(*root);
   if (auto root = find_root_above(fs::current_path())) return at(*root);
   throw ClusterError(
-      "cannot find the Kafka Lab checkout (kafka/pom.xml): run klab from inside it or set KLAB_HOME");
+      "cannot find the Kafka Lab checkout (kafka/pom.xml): run klab from inside it or set "
+      "KLAB_HOME");
 }
 
 }  // namespace klab::cluster

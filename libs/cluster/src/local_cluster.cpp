@@ -54,9 +54,8 @@ std::string read_file(const fs::path& p) {
 char process_state(pid_t pid) {
   std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
   auto close_paren = stat.rfind(')');
-  return close_paren == std::string::npos || close_paren + 2 >= stat.size()
-             ? '?'
-             : stat[close_paren + 2];
+  return close_paren == std::string::npos || close_paren + 2 >= stat.size() ? '?'
+                                                                            : stat[close_paren + 2];
 }
 
 std::string fill(std::string text, const std::map<std::string, std::string>& vars) {
@@ -266,22 +265,12 @@ void LocalCluster::spawn_node(const KafkaRuntime& rt, int id) {
   write_node_config(id);  // re-rendered each start so template changes apply
   int heap = spec_.heap_mb ? spec_.heap_mb : (spec_.nodes == 1 ? 768 : 512);
   std::vector<std::string> argv{
-      rt.java(),
-      "-Xms" + std::to_string(heap / 2) + "m",
-      "-Xmx" + std::to_string(heap) + "m",
+      rt.java(), "-Xms" + std::to_string(heap / 2) + "m", "-Xmx" + std::to_string(heap) + "m",
       // Two cores shared by up to three nodes: keep GC and JIT threads few.
-      "-XX:+UseG1GC",
-      "-XX:MaxGCPauseMillis=20",
-      "-XX:ParallelGCThreads=1",
-      "-XX:ConcGCThreads=1",
-      "-XX:CICompilerCount=2",
-      "-XX:+ExitOnOutOfMemoryError",
-      "-Djava.awt.headless=true",
+      "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-XX:ParallelGCThreads=1", "-XX:ConcGCThreads=1",
+      "-XX:CICompilerCount=2", "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
       "-Dlog4j2.configurationFile=" + (paths_.config_dir / "log4j2.properties").string(),
-      "-Dkafka.logs.dir=" + (node_dir(id) / "logs").string(),
-      "-cp",
-      rt.classpath(),
-      "kafka.Kafka",
+      "-Dkafka.logs.dir=" + (node_dir(id) / "logs").string(), "-cp", rt.classpath(), "kafka.Kafka",
       (node_dir(id) / "server.properties").string()};
   pid_t pid = spawn_detached(argv, {.log_file = node_dir(id) / "logs" / "stdout.log",
                                     .die_with_parent = spec_.die_with_parent});
@@ -304,7 +293,8 @@ long LocalCluster::max_leader_epoch() const {
   long epoch = -1;
   for (int id = 1; id <= spec_.nodes; ++id) {
     try {
-      auto j = json::parse(read_file(node_dir(id) / "data" / "__cluster_metadata-0" / "quorum-state"));
+      auto j =
+          json::parse(read_file(node_dir(id) / "data" / "__cluster_metadata-0" / "quorum-state"));
       if (j.value("leaderId", -1) >= 0) epoch = std::max(epoch, j.value("leaderEpoch", -1L));
     } catch (...) {
     }
@@ -312,7 +302,8 @@ long LocalCluster::max_leader_epoch() const {
   return epoch;
 }
 
-void LocalCluster::await_quorum_leader(long previous_epoch, std::chrono::milliseconds timeout) const {
+void LocalCluster::await_quorum_leader(long previous_epoch,
+                                       std::chrono::milliseconds timeout) const {
   // A (re)started quorum always elects in a new epoch: seeing one proves a live leader.
   if (!await_until([&] { return max_leader_epoch() > previous_epoch; }, timeout))
     throw ClusterError("the KRaft quorum elected no leader within " +
@@ -345,8 +336,9 @@ bool LocalCluster::up(const Progress& progress) {
   bool none_running = !any_running();
   for (auto& n : nodes()) {
     if (n.running) continue;
-    if (progress) progress("starting node " + std::to_string(n.id) + " on " + defaults::host + ":" +
-                           std::to_string(n.client_port));
+    if (progress)
+      progress("starting node " + std::to_string(n.id) + " on " + defaults::host + ":" +
+               std::to_string(n.client_port));
     spawn_node(rt, n.id);
   }
   if (progress) progress("waiting for " + std::to_string(spec_.nodes) + " broker(s) to register");
@@ -431,8 +423,7 @@ void LocalCluster::reset() {
   if (any_running()) throw ClusterError("the lab is running: run `klab down` before `klab reset`");
   std::error_code ec;
   fs::remove_all(spec_.state_dir, ec);
-  if (ec)
-    throw ClusterError("cannot delete " + spec_.state_dir.string() + ": " + ec.message());
+  if (ec) throw ClusterError("cannot delete " + spec_.state_dir.string() + ": " + ec.message());
   cluster_id_.clear();
 }
 

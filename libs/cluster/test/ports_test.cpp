@@ -1,10 +1,10 @@
+#include "klab/cluster/ports.hpp"
+
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include "klab/cluster/ports.hpp"
 
 namespace {
 

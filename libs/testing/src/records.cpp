@@ -23,7 +23,8 @@ std::vector<klab::client::DeliveryReport> produce_values(const klab::client::Con
     r.key = key;
     r.value = v;
     auto report = producer.send_sync(r, klab::cluster::scaled(30s));
-    if (report.error) ADD_FAILURE() << "record '" << v << "' not delivered: " << report.error.to_string();
+    if (report.error)
+      ADD_FAILURE() << "record '" << v << "' not delivered: " << report.error.to_string();
     reports.push_back(std::move(report));
   }
   return reports;

@@ -68,7 +68,8 @@ void TestCluster::start() {
     return;
   }
   auto port = klab::cluster::find_free_port_block(request_.nodes);
-  if (!port) throw klab::cluster::ClusterError("no free block of loopback ports for a test cluster");
+  if (!port)
+    throw klab::cluster::ClusterError("no free block of loopback ports for a test cluster");
   state_dir_ = make_state_dir();
   klab::cluster::ClusterSpec spec;
   spec.nodes = request_.nodes;
@@ -80,8 +81,8 @@ void TestCluster::start() {
   auto t0 = std::chrono::steady_clock::now();
   local_->up();
   target_.bootstrap = local_->bootstrap();
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                   t0);
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
   std::cerr << "[klab] " << request_.nodes << "-node test cluster ready at " << target_.bootstrap
             << " in " << ms.count() << " ms (files: " << state_dir_.string() << ")\n";
 }

@@ -1,9 +1,9 @@
 // up, down, status, reset: the lab's own cluster.
 #include <fmt/core.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <iostream>
-#include <unistd.h>
 
 #include "commands.hpp"
 #include "context.hpp"
@@ -70,8 +70,8 @@ void cmd_up(const UpOptions& o) {
   }
   auto t0 = std::chrono::steady_clock::now();
   lab.up([](const std::string& line) { fmt::print("  {}\n", line); });
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                  t0);
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
   fmt::print("  ready in {:.1f} s\n", ms.count() / 1000.0);
   print_ready(lab);
 }
@@ -93,9 +93,10 @@ void cmd_reset(bool yes) {
   refuse_when_external(ctx, "reset");
   auto lab = open_lab(ctx);
   if (!yes)
-    throw CommandError(fmt::format(
-        "reset deletes every topic and record in {}: run `klab reset --yes` to confirm",
-        ctx.paths.state_dir.string()), 2);
+    throw CommandError(
+        fmt::format("reset deletes every topic and record in {}: run `klab reset --yes` to confirm",
+                    ctx.paths.state_dir.string()),
+        2);
   if (lab.any_running()) throw CommandError("the lab is running: run `klab down` first");
   lab.reset();
   fmt::print("Deleted {}. The next `klab up` formats a new cluster.\n",
@@ -113,7 +114,9 @@ void print_local_nodes(const Context& ctx) {
   for (const auto& n : lab.nodes())
     fmt::print("  {:<5} 127.0.0.1:{:<7} 127.0.0.1:{:<7} {:<8} {}\n", n.id, n.client_port,
                n.controller_port, n.running ? std::to_string(n.pid) : "-",
-               n.paused ? "paused" : n.running ? "running" : "stopped");
+               n.paused    ? "paused"
+               : n.running ? "running"
+                           : "stopped");
 }
 
 void cmd_status() {
@@ -147,8 +150,9 @@ void add_cluster_commands(CLI::App& app) {
   c_up->callback([] { cmd_up(up); });
 
   app.add_subcommand("down", "Stop every node (data is kept)")->callback([] { cmd_down(); });
-  app.add_subcommand("status", "Brokers, the KRaft quorum and the Kafka version")
-      ->callback([] { cmd_status(); });
+  app.add_subcommand("status", "Brokers, the KRaft quorum and the Kafka version")->callback([] {
+    cmd_status();
+  });
 
   static bool yes = false;
   auto* c_reset = app.add_subcommand("reset", "Delete the lab's data (the lab must be down)");

@@ -31,8 +31,8 @@ void cmd_consume(const ConsumeOptions& o) {
   auto config = ctx.client_config();
   bool own_group = !o.group.empty();
   // Without --group, a throw-away group that never commits, like kafka-console-consumer.
-  std::string group = own_group ? o.group
-                                : "klab-console-" + std::to_string(std::random_device{}() % 1000000);
+  std::string group =
+      own_group ? o.group : "klab-console-" + std::to_string(std::random_device{}() % 1000000);
   config.set("group.id", group);
   config.set("auto.offset.reset", o.from_beginning ? "earliest" : "latest");
   config.set("enable.auto.commit", own_group ? "true" : "false");
@@ -57,7 +57,8 @@ void cmd_consume(const ConsumeOptions& o) {
     }
     last = std::chrono::steady_clock::now();
     std::string prefix;
-    if (o.print_offset) prefix += fmt::format("{}/{}@{}\t", r->topic(), r->partition(), r->offset());
+    if (o.print_offset)
+      prefix += fmt::format("{}/{}@{}\t", r->topic(), r->partition(), r->offset());
     if (o.print_key) prefix += std::string(r->key().value_or("null")) + "\t";
     if (o.print_headers) {
       std::string hs;

@@ -44,8 +44,9 @@ void cmd_produce(const ProduceOptions& o) {
     if (!o.key_separator.empty()) {
       auto at = line.find(o.key_separator);
       if (at == std::string::npos)
-        throw CommandError(fmt::format("line {} has no key separator '{}': '{}'", sent + 1,
-                                       o.key_separator, line), 2);
+        throw CommandError(
+            fmt::format("line {} has no key separator '{}': '{}'", sent + 1, o.key_separator, line),
+            2);
       r.key = line.substr(0, at);
       r.value = line.substr(at + o.key_separator.size());
     }
@@ -59,14 +60,16 @@ void cmd_produce(const ProduceOptions& o) {
         ++delivered;
       }
     });
-    if (err) throw CommandError(fmt::format("record {} was not sent: {}", sent + 1, err.to_string()));
+    if (err)
+      throw CommandError(fmt::format("record {} was not sent: {}", sent + 1, err.to_string()));
     ++sent;
   }
   auto flushed = producer.flush(60s);
   long lost = sent - delivered - failed;
   if (failed || lost || flushed)
     throw CommandError(fmt::format("{} of {} record(s) not delivered to {}: {}", sent - delivered,
-                                   sent, o.topic, first_error.empty() ? "flush timed out" : first_error));
+                                   sent, o.topic,
+                                   first_error.empty() ? "flush timed out" : first_error));
   fmt::print(stderr, "Delivered {} record(s) to {}.\n", delivered.load(), o.topic);
 }
 

@@ -85,8 +85,9 @@ void cmd_progress(const ProgressOptions& o) {
   fmt::print("Total {} items: ✅ {} passed  ❌ {} failed  ⏳ {} not run  ⬜ {} not yet covered\n",
              reports.size(), total[ItemState::passed], total[ItemState::failed],
              total[ItemState::not_run], total[ItemState::not_covered]);
-  fmt::print("Legend: ✅ every test of the item passed in the latest run; ❌ one failed; ⏳ a test "
-             "has no result (not run, or skipped); ⬜ no test yet.\n");
+  fmt::print(
+      "Legend: ✅ every test of the item passed in the latest run; ❌ one failed; ⏳ a test "
+      "has no result (not run, or skipped); ⬜ no test yet.\n");
   if (o.strict && (total[ItemState::failed] || total[ItemState::not_run]))
     throw CommandError("the roadmap lists tests that failed or did not run (see ❌ and ⏳ above)");
 }

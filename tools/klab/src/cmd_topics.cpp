@@ -82,8 +82,17 @@ void cmd_describe(const std::vector<std::string>& names) {
 
 void cmd_delete(const std::vector<std::string>& names) {
   auto ctx = make_context();
-  admin(ctx).delete_topics(names, 30s);
-  for (const auto& n : names) fmt::print("Deleted topic {}.\n", n);
+  int failed = 0;
+  for (const auto& r : admin(ctx).delete_topics(names, 30s)) {
+    if (r.error) {
+      ++failed;
+      fmt::print(stderr, "klab: topic {} was not deleted: {}\n", r.name, r.error.to_string());
+    } else {
+      fmt::print("Deleted topic {}.\n", r.name);
+    }
+  }
+  if (failed)
+    throw CommandError(fmt::format("{} of {} topic(s) not deleted", failed, names.size()));
 }
 
 }  // namespace

@@ -72,10 +72,18 @@ std::vector<ItemReport> evaluate(const Roadmap& roadmap,
       auto it = results.find(t);
       TestOutcome o = it == results.end() ? TestOutcome::missing : it->second;
       switch (o) {
-        case TestOutcome::passed: ++r.passed; break;
-        case TestOutcome::failed: ++r.failed; break;
-        case TestOutcome::skipped: ++r.skipped; break;
-        case TestOutcome::missing: ++r.missing; break;
+        case TestOutcome::passed:
+          ++r.passed;
+          break;
+        case TestOutcome::failed:
+          ++r.failed;
+          break;
+        case TestOutcome::skipped:
+          ++r.skipped;
+          break;
+        case TestOutcome::missing:
+          ++r.missing;
+          break;
       }
     }
     if (item.tests.empty())
@@ -93,10 +101,14 @@ std::vector<ItemReport> evaluate(const Roadmap& roadmap,
 
 const char* symbol(ItemState s) {
   switch (s) {
-    case ItemState::passed: return "✅";
-    case ItemState::failed: return "❌";
-    case ItemState::not_covered: return "⬜";
-    case ItemState::not_run: return "⏳";
+    case ItemState::passed:
+      return "✅";
+    case ItemState::failed:
+      return "❌";
+    case ItemState::not_covered:
+      return "⬜";
+    case ItemState::not_run:
+      return "⏳";
   }
   return "?";
 }

@@ -86,8 +86,8 @@ TEST_F(KlabCli, HelpListsEveryCommand) {
   LabHome home(false);
   auto r = home.run({"--help"});
   EXPECT_EQ(r.exit_code, 0);
-  for (auto cmd : {"up", "down", "status", "reset", "topics", "produce", "consume", "groups",
-                   "progress"})
+  for (auto cmd :
+       {"up", "down", "status", "reset", "topics", "produce", "consume", "groups", "progress"})
     EXPECT_NE(r.output.find(cmd), std::string::npos) << cmd;
 }
 
@@ -109,8 +109,8 @@ TEST_F(KlabCli, UpExplainsMissingKafkaJars) {
 
 TEST_F(KlabCli, UpExplainsMissingJava) {
   LabHome home;
-  std::string cmd = "env -u JAVA_HOME PATH=/nonexistent KLAB_HOME='" + home.dir().string() +
-                    "' " + KLAB_CLI_PATH + " up --nodes 1 2>&1";
+  std::string cmd = "env -u JAVA_HOME PATH=/nonexistent KLAB_HOME='" + home.dir().string() + "' " +
+                    KLAB_CLI_PATH + " up --nodes 1 2>&1";
   auto r = klab::cluster::run_command({"sh", "-c", cmd}, 60s);
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.output.find("Java 17+ was not found"), std::string::npos) << r.output;
@@ -157,8 +157,8 @@ TEST_F(KlabCli, RecordProducedBeforeDownIsConsumedAfterUpAndNoJvmIsLeft) {
 
   auto up2 = home.run({"up"});
   ASSERT_EQ(up2.exit_code, 0) << up2.output;
-  auto consumed = home.run(
-      {"consume", "survivor", "--from-beginning", "--max", "1", "--timeout-ms", "30000"});
+  auto consumed =
+      home.run({"consume", "survivor", "--from-beginning", "--max", "1", "--timeout-ms", "30000"});
   EXPECT_EQ(consumed.exit_code, 0) << consumed.output;
   EXPECT_NE(consumed.output.find("kept across restarts"), std::string::npos) << consumed.output;
   EXPECT_EQ(home.run({"down"}).exit_code, 0);
@@ -221,8 +221,8 @@ TEST_F(KlabCliOnRunningLab, StatusShowsTheBrokerAndTheKRaftQuorum) {
 
 TEST_F(KlabCliOnRunningLab, TopicsCreateListDescribeDelete) {
   ::testing::Test::RecordProperty("roadmap", "1.2.3");
-  auto create = home_->run({"topics", "create", "cli-topic", "--partitions", "3", "--config",
-                            "retention.ms=600000"});
+  auto create = home_->run(
+      {"topics", "create", "cli-topic", "--partitions", "3", "--config", "retention.ms=600000"});
   ASSERT_EQ(create.exit_code, 0) << create.output;
   auto list = home_->run({"topics", "list"});
   EXPECT_NE(list.output.find("cli-topic"), std::string::npos) << list.output;
@@ -233,6 +233,9 @@ TEST_F(KlabCliOnRunningLab, TopicsCreateListDescribeDelete) {
   EXPECT_NE(twice.exit_code, 0);
   EXPECT_NE(twice.output.find("TOPIC_ALREADY_EXISTS"), std::string::npos) << twice.output;
   EXPECT_EQ(home_->run({"topics", "delete", "cli-topic"}).exit_code, 0);
+  auto missing = home_->run({"topics", "delete", "no-such-topic"});
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.output.find("UNKNOWN_TOPIC"), std::string::npos) << missing.output;
   auto bad = home_->run({"topics", "create", "bad", "--config", "retention.ms"});
   EXPECT_NE(bad.exit_code, 0);
   EXPECT_NE(bad.output.find("key=value"), std::string::npos) << bad.output;

@@ -1,3 +1,5 @@
+#include "roadmap.hpp"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -5,7 +7,6 @@
 #include <fstream>
 
 #include "klab/cluster/lab_paths.hpp"
-#include "roadmap.hpp"
 
 namespace {
 namespace fs = std::filesystem;
@@ -64,9 +65,12 @@ TEST(RoadmapFile, ListsEveryItemOfTheLearningRoadmap) {
   auto roadmap = Roadmap::load(klab::cluster::LabPaths::discover().home / "roadmap.json");
   int checklist = 0, env = 0, projects = 0;
   for (const auto& i : roadmap.items) {
-    if (i.phase == "env") ++env;
-    else if (i.phase == "projects") ++projects;
-    else ++checklist;
+    if (i.phase == "env")
+      ++env;
+    else if (i.phase == "projects")
+      ++projects;
+    else
+      ++checklist;
   }
   EXPECT_EQ(checklist, 85);
   EXPECT_EQ(env, 2);

@@ -9,7 +9,9 @@ bool port_free(std::uint16_t port);
 
 /// A first client port p in [low, high) such that p..p+count-1 and the matching controller
 /// ports are all free; nullopt if none is found. Test clusters use it to avoid collisions.
+/// The default range stays below Linux's ephemeral ports (32768+): a client's outgoing
+/// connection could otherwise hold a restarted broker's port.
 std::optional<std::uint16_t> find_free_port_block(int count, std::uint16_t low = 20000,
-                                                  std::uint16_t high = 40000);
+                                                  std::uint16_t high = 32600);
 
 }  // namespace klab::cluster

@@ -15,7 +15,7 @@ struct ClusterTarget {
   /// librdkafka-style client properties (security.protocol, sasl.*, ssl.*) to apply to every
   /// client; Kafka's Java tools get the same file through --command-config.
   std::optional<std::filesystem::path> properties_file;
-  bool external = false;  ///< true when it came from KLAB_BOOTSTRAP
+  bool external = false;         ///< true when it came from KLAB_BOOTSTRAP
   std::string describe() const;  ///< "127.0.0.1:9092 (the lab's own cluster)"
 };
 

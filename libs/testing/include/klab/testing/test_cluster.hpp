@@ -60,24 +60,24 @@ std::string unique_name(const std::string& purpose = "t");
 
 }  // namespace klab::testing
 
-#define KLAB_TEST_CLUSTER(...)                                                      \
-  [[maybe_unused]] static const bool klab_test_cluster_declared_ =                  \
+#define KLAB_TEST_CLUSTER(...)                                     \
+  [[maybe_unused]] static const bool klab_test_cluster_declared_ = \
       ::klab::testing::declare_cluster(::klab::testing::ClusterRequest{__VA_ARGS__})
 
 /// Skips the test with a stated reason when the cluster is not the lab's own (faults need it).
-#define KLAB_REQUIRE_LOCAL_CLUSTER()                                                    \
-  do {                                                                                 \
-    if (::klab::testing::cluster().external())                                          \
-      GTEST_SKIP() << "needs the lab's own cluster to inject faults; KLAB_BOOTSTRAP="   \
+#define KLAB_REQUIRE_LOCAL_CLUSTER()                                                       \
+  do {                                                                                     \
+    if (::klab::testing::cluster().external())                                             \
+      GTEST_SKIP() << "needs the lab's own cluster to inject faults; KLAB_BOOTSTRAP="      \
                    << ::klab::testing::cluster().bootstrap() << " is an external cluster"; \
   } while (0)
 
 /// Skips when the cluster has fewer brokers than the test needs.
-#define KLAB_REQUIRE_BROKERS(n)                                                         \
-  do {                                                                                 \
-    if (::klab::testing::cluster().node_count() < (n))                                  \
-      GTEST_SKIP() << "needs " << (n) << " brokers; the cluster has "                  \
-                   << ::klab::testing::cluster().node_count();                         \
+#define KLAB_REQUIRE_BROKERS(n)                                       \
+  do {                                                                \
+    if (::klab::testing::cluster().node_count() < (n))                \
+      GTEST_SKIP() << "needs " << (n) << " brokers; the cluster has " \
+                   << ::klab::testing::cluster().node_count();        \
   } while (0)
 
 /// Tags a lesson test with the roadmap item it proves (shown in the JSON report).
