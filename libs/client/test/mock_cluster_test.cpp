@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "klab/client/client.hpp"
+#include "klab/cluster/await.hpp"
 
 namespace {
 using namespace std::chrono_literals;
@@ -22,25 +23,11 @@ using namespace klab::client;
 
 constexpr std::int16_t produce_api_key = 0;  // Kafka protocol ApiKey of Produce
 
-/// `base` times KLAB_TIMEOUT_MULTIPLIER (default 1) for slow machines and sanitizer builds.
-std::chrono::milliseconds scaled(std::chrono::milliseconds base) {
-  double factor = 1;
-  if (const char* env = std::getenv("KLAB_TIMEOUT_MULTIPLIER")) {
-    char* end = nullptr;
-    double v = std::strtod(env, &end);
-    if (end != env && v > 0) factor = v;
-  }
-  return std::chrono::milliseconds(static_cast<std::int64_t>(base.count() * factor));
-}
+using klab::cluster::scaled;
 
 /// Re-checks `condition` until it holds (true) or the scaled `timeout` passes (false).
 bool await_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + scaled(timeout);
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() >= deadline) return condition();
-    std::this_thread::sleep_for(5ms);  // a polling interval, not a wait for an outcome
-  }
-  return true;
+  return klab::cluster::await_until(condition, scaled(timeout), 5ms);
 }
 
 /// A fresh 3-broker mock cluster per test, owned by a throwaway producer handle.
