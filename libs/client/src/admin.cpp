@@ -46,6 +46,18 @@ detail::EventPtr wait_result(rd_kafka_queue_t* queue, std::chrono::milliseconds 
   return ev;
 }
 
+/// One admin request: its options, a private result queue, the call, and the wait for its
+/// one result event. `call(options, queue)` issues the librdkafka request.
+template <typename Call>
+detail::EventPtr run_admin_op(rd_kafka_t* rk, rd_kafka_admin_op_t op,
+                              std::chrono::milliseconds timeout, bool operation_timeout,
+                              const std::string& what, Call&& call) {
+  auto options = options_for(rk, op, timeout, operation_timeout);
+  detail::QueuePtr queue(rd_kafka_queue_new(rk));
+  call(options.get(), queue.get());
+  return wait_result(queue.get(), timeout, what);
+}
+
 std::vector<TopicResult> topic_results(const rd_kafka_topic_result_t** results, size_t count) {
   std::vector<TopicResult> out;
   for (size_t i = 0; i < count; ++i)
@@ -136,10 +148,10 @@ std::vector<TopicResult> Admin::create_topics(const std::vector<NewTopic>& topic
     owned.push_back(std::move(nt));
   }
   rd_kafka_t* rk = impl_->handle();
-  auto options = options_for(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS, timeout, true);
-  detail::QueuePtr queue(rd_kafka_queue_new(rk));
-  rd_kafka_CreateTopics(rk, raw.data(), raw.size(), options.get(), queue.get());
-  auto ev = wait_result(queue.get(), timeout, "create topics");
+  auto ev = run_admin_op(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS, timeout, true, "create topics",
+                         [&](auto* options, auto* queue) {
+                           rd_kafka_CreateTopics(rk, raw.data(), raw.size(), options, queue);
+                         });
   size_t count = 0;
   auto results =
       rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev.get()), &count);
@@ -160,10 +172,10 @@ std::vector<TopicResult> Admin::delete_topics(const std::vector<std::string>& na
     raw.push_back(owned.back().get());
   }
   rd_kafka_t* rk = impl_->handle();
-  auto options = options_for(rk, RD_KAFKA_ADMIN_OP_DELETETOPICS, timeout, true);
-  detail::QueuePtr queue(rd_kafka_queue_new(rk));
-  rd_kafka_DeleteTopics(rk, raw.data(), raw.size(), options.get(), queue.get());
-  auto ev = wait_result(queue.get(), timeout, "delete topics");
+  auto ev = run_admin_op(rk, RD_KAFKA_ADMIN_OP_DELETETOPICS, timeout, true, "delete topics",
+                         [&](auto* options, auto* queue) {
+                           rd_kafka_DeleteTopics(rk, raw.data(), raw.size(), options, queue);
+                         });
   size_t count = 0;
   auto results =
       rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(ev.get()), &count);
@@ -285,11 +297,11 @@ std::vector<TopicPartition> Admin::committed_offsets(const std::string& group,
       rd_kafka_ListConsumerGroupOffsets_new(group.c_str(), wanted.get()));
   rd_kafka_ListConsumerGroupOffsets_t* requests[] = {request.get()};
   rd_kafka_t* rk = impl_->handle();
-  auto options = options_for(rk, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, timeout, false);
-  detail::QueuePtr queue(rd_kafka_queue_new(rk));
-  rd_kafka_ListConsumerGroupOffsets(rk, requests, 1, options.get(), queue.get());
   std::string what = "committed offsets of group '" + group + "'";
-  auto ev = wait_result(queue.get(), timeout, what);
+  auto ev = run_admin_op(rk, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, timeout, false, what,
+                         [&](auto* options, auto* queue) {
+                           rd_kafka_ListConsumerGroupOffsets(rk, requests, 1, options, queue);
+                         });
   size_t count = 0;
   auto groups = rd_kafka_ListConsumerGroupOffsets_result_groups(
       rd_kafka_event_ListConsumerGroupOffsets_result(ev.get()), &count);
