@@ -22,17 +22,61 @@ void on_error(rd_kafka_t* rk, int code, const char* reason, void* opaque) {
   guarded("error handler", [&] { cb->error(e); });
 }
 
+void report_partitioner_exception(Callbacks& cb, const char* what) noexcept {
+  // The first one only: a broken partitioner would otherwise print once per record.
+  if (cb.partitioner_threw.exchange(true)) return;
+  std::cerr << "[klab::client] partitioner threw: " << what
+            << " (the record fails with _UNKNOWN_PARTITION; later throws are not printed)\n";
+}
+
+// librdkafka passes the default topic conf's opaque as rkt_opaque and calls this under the
+// topic's read lock. It fails a result >= partition_cnt with _UNKNOWN_PARTITION but takes -1 as
+// "unassigned" and parks the record until message.timeout.ms, so every bad result and every
+// exception becomes partition_cnt: the send fails loudly instead of routing somewhere silently.
+std::int32_t on_partition(const rd_kafka_topic_t* rkt, const void* key, size_t key_len,
+                          std::int32_t partition_cnt, void* rkt_opaque, void*) {
+  auto* cb = static_cast<Callbacks*>(rkt_opaque);
+  const std::int32_t failed = partition_cnt;
+  if (!cb || !cb->partitioner) return failed;
+  PartitionerInput input{rd_kafka_topic_name(rkt), std::nullopt, partition_cnt};
+  if (key) input.key.emplace(static_cast<const char*>(key), key_len);
+  try {
+    auto p = cb->partitioner(input);
+    return p >= 0 && p < partition_cnt ? p : failed;
+  } catch (const std::exception& e) {
+    report_partitioner_exception(*cb, e.what());
+  } catch (...) {
+    report_partitioner_exception(*cb, "a non-exception");
+  }
+  return failed;
+}
+
+// Installs on_partition on the conf's default topic conf, creating it only when absent: a
+// topic-level property set through rd_kafka_conf_set (acks, message.timeout.ms ...) lives in that
+// topic conf, and replacing it would drop them.
+void install_partitioner(rd_kafka_conf_t* conf, Callbacks& callbacks) {
+  rd_kafka_topic_conf_t* tconf = rd_kafka_conf_get_default_topic_conf(conf);
+  if (!tconf) {
+    tconf = rd_kafka_topic_conf_new();
+    rd_kafka_conf_set_default_topic_conf(conf, tconf);  // conf owns it now
+  }
+  rd_kafka_topic_conf_set_partitioner_cb(tconf, on_partition);
+  rd_kafka_topic_conf_set_opaque(tconf, &callbacks);
+}
+
 }  // namespace
 
 HandlePtr make_handle(rd_kafka_type_t type, const Config& config, Callbacks& callbacks,
                       const std::function<void(rd_kafka_conf_t*)>& customize) {
   callbacks.statistics = config.statistics_handler();
   callbacks.error = config.error_handler();
+  if (type == RD_KAFKA_PRODUCER) callbacks.partitioner = config.partitioner();
   auto conf = config.native_copy();
   rd_kafka_conf_set_opaque(conf.get(), &callbacks);
   // Only with a handler: without error_cb librdkafka logs the errors instead of queueing them.
   if (callbacks.statistics) rd_kafka_conf_set_stats_cb(conf.get(), on_statistics);
   if (callbacks.error) rd_kafka_conf_set_error_cb(conf.get(), on_error);
+  if (callbacks.partitioner) install_partitioner(conf.get(), callbacks);
   if (customize) customize(conf.get());
   char reason[512] = "";
   rd_kafka_t* rk = rd_kafka_new(type, conf.get(), reason, sizeof reason);

@@ -2,6 +2,7 @@
 // Creating an rd_kafka_t from a Config, with the Config's handlers wired to librdkafka.
 #include <librdkafka/rdkafka.h>
 
+#include <atomic>
 #include <chrono>
 #include <exception>
 #include <functional>
@@ -13,11 +14,13 @@
 
 namespace klab::client::detail {
 
-/// What librdkafka's global callbacks reach through the handle's opaque pointer; it must
-/// outlive the handle.
+/// What librdkafka's callbacks reach through the handle's opaque pointer (and, for the
+/// partitioner, the default topic conf's opaque); it must outlive the handle.
 struct Callbacks {
   StatisticsHandler statistics;
   ErrorHandler error;
+  Partitioner partitioner;
+  std::atomic<bool> partitioner_threw{false};  // print the first exception only, not one per record
 };
 
 /// Runs a user callback from a librdkafka callback: an exception must not unwind through C.

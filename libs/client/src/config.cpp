@@ -10,6 +10,8 @@ namespace klab::client {
 namespace {
 
 constexpr std::string_view redacted_value = "[redacted]";
+// librdkafka's (producer, global) property; not in keys:: because the Java client has no such key.
+constexpr std::string_view sticky_partitioning_linger_ms = "sticky.partitioning.linger.ms";
 
 std::string_view trim(std::string_view s) {
   auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
@@ -38,7 +40,8 @@ Config::Config(const Config& other)
     : conf_(rd_kafka_conf_dup(other.conf_.get())),
       values_(other.values_),
       statistics_handler_(other.statistics_handler_),
-      error_handler_(other.error_handler_) {}
+      error_handler_(other.error_handler_),
+      partitioner_(other.partitioner_) {}
 
 Config& Config::operator=(const Config& other) {
   if (this != &other) {
@@ -53,7 +56,8 @@ Config::Config(Config&& other) noexcept
     : conf_(std::exchange(other.conf_, detail::ConfPtr(rd_kafka_conf_new()))),
       values_(std::move(other.values_)),
       statistics_handler_(std::move(other.statistics_handler_)),
-      error_handler_(std::move(other.error_handler_)) {
+      error_handler_(std::move(other.error_handler_)),
+      partitioner_(std::move(other.partitioner_)) {
   other.values_.clear();
 }
 
@@ -64,6 +68,7 @@ Config& Config::operator=(Config&& other) noexcept {
     other.values_.clear();
     statistics_handler_ = std::move(other.statistics_handler_);
     error_handler_ = std::move(other.error_handler_);
+    partitioner_ = std::move(other.partitioner_);
   }
   return *this;
 }
@@ -104,6 +109,8 @@ Config& Config::merge(const Config& other) {
   for (const auto& [k, v] : other.values_) set(k, v);
   if (other.statistics_handler_) statistics_handler_ = other.statistics_handler_;
   if (other.error_handler_) error_handler_ = other.error_handler_;
+  // Carried like the handlers; other's sticky.partitioning.linger.ms=0 came with its values.
+  if (other.partitioner_) partitioner_ = other.partitioner_;
   return *this;
 }
 
@@ -255,6 +262,13 @@ Config& Config::statistics_handler(StatisticsHandler handler) {
 
 Config& Config::error_handler(ErrorHandler handler) {
   error_handler_ = std::move(handler);
+  return *this;
+}
+
+Config& Config::partitioner(Partitioner partitioner) {
+  // librdkafka only consults partitioner_cb for null keys when sticky partitioning is off.
+  if (partitioner) set(sticky_partitioning_linger_ms, "0");
+  partitioner_ = std::move(partitioner);
   return *this;
 }
 

@@ -12,6 +12,7 @@
 #include "klab/client/config_keys.hpp"
 #include "klab/client/detail/handles.hpp"
 #include "klab/client/error.hpp"
+#include "klab/client/partitioner.hpp"
 
 namespace klab::client {
 
@@ -104,6 +105,25 @@ class Config {
   Config& error_handler(ErrorHandler handler);
   const ErrorHandler& error_handler() const noexcept { return error_handler_; }
 
+  /// Producers created from this Config choose the partition of every record sent without an
+  /// explicit partition by calling `partitioner` (librdkafka's partitioner_cb on the default
+  /// topic conf; topic-level properties set before or after survive).
+  /// It also sets sticky.partitioning.linger.ms=0: with a custom partitioner and a value > 0
+  /// (librdkafka's default is 10), librdkafka sends null-key records to its own sticky
+  /// partitioner and never asks the callable. Setting that key > 0 afterwards restores exactly
+  /// that bypass. Consumers ignore the partitioner (and log that the linger key is a producer
+  /// property).
+  /// A result outside [0, partition_count) fails the record with _UNKNOWN_PARTITION: send()
+  /// returns it when the producer already had the topic's metadata; otherwise (the topic's
+  /// first records, parked until metadata arrives) the delivery report carries it. -1 is
+  /// treated as out of range too, not as librdkafka's "unassigned" (which would park the record
+  /// until it timed out). An exception thrown by the callable is caught (printed to stderr once
+  /// per producer) and fails the record the same way, rather than routing it silently.
+  /// An empty `partitioner` restores librdkafka's own (sticky.partitioning.linger.ms stays 0).
+  /// Errors: none.
+  Config& partitioner(Partitioner partitioner);
+  const Partitioner& partitioner() const noexcept { return partitioner_; }
+
   /// A fresh librdkafka conf holding every value, for rd_kafka_new (which takes ownership on
   /// success). Errors: none (std::bad_alloc aside).
   detail::ConfPtr native_copy() const;
@@ -113,6 +133,7 @@ class Config {
   std::map<std::string, std::string, std::less<>> values_;
   StatisticsHandler statistics_handler_;
   ErrorHandler error_handler_;
+  Partitioner partitioner_;
 };
 
 /// Whether printing this key's value would leak a secret ("password" or "secret" in its name).
