@@ -187,6 +187,28 @@ void Admin::delete_topic(const std::string& name, std::chrono::milliseconds time
     if (r.error) throw KafkaException(r.error, "delete topic '" + r.name + "'");
 }
 
+void Admin::alter_topic_config(const std::string& topic,
+                               const std::map<std::string, std::string>& configs,
+                               std::chrono::milliseconds timeout) {
+  detail::ConfigResourcePtr res(
+      rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str()));
+  for (const auto& [k, v] : configs)
+    if (auto err = rd_kafka_ConfigResource_set_config(res.get(), k.c_str(), v.c_str()))
+      throw KafkaException(Error(err, "config " + k + "=" + v), "alter topic '" + topic + "'");
+  rd_kafka_t* rk = impl_->handle();
+  rd_kafka_ConfigResource_t* raw = res.get();
+  auto ev = run_admin_op(
+      rk, RD_KAFKA_ADMIN_OP_ALTERCONFIGS, timeout, false, "alter configs",
+      [&](auto* options, auto* queue) { rd_kafka_AlterConfigs(rk, &raw, 1, options, queue); });
+  size_t count = 0;
+  auto results =
+      rd_kafka_AlterConfigs_result_resources(rd_kafka_event_AlterConfigs_result(ev.get()), &count);
+  for (size_t i = 0; i < count; ++i)
+    if (auto err = rd_kafka_ConfigResource_error(results[i]))
+      throw KafkaException(error_of(err, rd_kafka_ConfigResource_error_string(results[i])),
+                           "alter topic '" + topic + "'");
+}
+
 std::vector<TopicDescription> Admin::describe_topics(const std::vector<std::string>& names,
                                                      std::chrono::milliseconds timeout) {
   auto md = impl_->metadata(true, timeout);

@@ -118,6 +118,14 @@ class Admin {
   [[nodiscard]] std::vector<TopicResult> delete_topics(const std::vector<std::string>& names,
                                                        std::chrono::milliseconds timeout);
 
+  /// Sets a topic's dynamic configs with AlterConfigs (librdkafka 2.0.2 has no incremental
+  /// variant): the topic ends up with exactly `configs` as its overrides, and every override
+  /// not named here returns to the broker default. Errors: KafkaException UNKNOWN_TOPIC_OR_PART,
+  /// INVALID_CONFIG / INVALID_REQUEST with the broker's message, _TIMED_OUT.
+  void alter_topic_config(const std::string& topic,
+                          const std::map<std::string, std::string>& configs,
+                          std::chrono::milliseconds timeout);
+
   /// Partitions, leaders, replicas and ISR from cluster metadata (librdkafka 2.0.2 has no
   /// DescribeTopics). Missing topics get UNKNOWN_TOPIC_OR_PART in their own entry.
   /// Errors: KafkaException _TIMED_OUT / _TRANSPORT when no broker answers.

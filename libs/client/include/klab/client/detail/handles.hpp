@@ -39,6 +39,9 @@ using ListConsumerGroupOffsetsPtr =
                     Deleter<rd_kafka_ListConsumerGroupOffsets_destroy>>;
 
 /// Memory librdkafka allocated for the application (e.g. rd_kafka_clusterid()).
+using ConfigResourcePtr =
+    std::unique_ptr<rd_kafka_ConfigResource_t, Deleter<rd_kafka_ConfigResource_destroy>>;
+
 struct MemFree {
   void operator()(void* p) const noexcept {
     if (p) rd_kafka_mem_free(nullptr, p);
