@@ -379,15 +379,23 @@ void LocalCluster::resume_node(int id) {
   if (pid_t pid = read_pid(id)) kill(pid, SIGCONT);
 }
 
-void LocalCluster::start_node(int id) {
-  check_id(id);
-  if (read_pid(id)) return;
+void LocalCluster::start_node(int id) { start_nodes({id}); }
+
+void LocalCluster::start_nodes(const std::vector<int>& ids) {
+  std::vector<int> stopped;
+  for (int id : ids) {
+    check_id(id);
+    if (!read_pid(id)) stopped.push_back(id);
+  }
+  if (stopped.empty()) return;
   auto rt = KafkaRuntime::locate(paths_);
-  for (auto port : {client_port(id), controller_port(id)})
-    if (!port_free(port))
-      throw ClusterError("port " + std::to_string(port) + " is in use: node " + std::to_string(id) +
-                         " cannot start");
-  spawn_node(rt, id);
+  for (int id : stopped)
+    for (auto port : {client_port(id), controller_port(id)})
+      if (!port_free(port))
+        throw ClusterError("port " + std::to_string(port) + " is in use: node " +
+                           std::to_string(id) + " cannot start");
+  // All spawned before any wait: with every voter down, no single node can register alone.
+  for (int id : stopped) spawn_node(rt, id);
   int running = 0;
   for (auto& n : nodes()) running += n.running && !n.paused;
   await_brokers(running, scaled(90s));

@@ -53,6 +53,9 @@ class LocalCluster {
   void pause_node(int id);   ///< SIGSTOP: alive but silent (a GC pause or a partition)
   void resume_node(int id);  ///< SIGCONT
   void start_node(int id);   ///< starts one stopped node and waits for it to register
+  /// Starts several stopped nodes at once and waits for all of them: needed when the controller
+  /// quorum is down and no single node can register by itself.
+  void start_nodes(const std::vector<int>& ids);
   void restart_node(int id);
 
   /// Waits until all running nodes' brokers are registered (throws ClusterError on timeout).
