@@ -1,8 +1,11 @@
-// produce: one record per stdin line.
+// produce: one record per stdin line, with the producer settings that shape delivery.
 #include <fmt/core.h>
 
 #include <atomic>
+#include <cctype>
 #include <iostream>
+#include <mutex>
+#include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "context.hpp"
@@ -11,6 +14,7 @@
 namespace klab::cli {
 namespace {
 using namespace std::chrono_literals;
+using klab::client::CompressionType;
 
 struct ProduceOptions {
   std::string topic;
@@ -18,10 +22,52 @@ struct ProduceOptions {
   std::string key_separator;
   std::vector<std::string> headers;
   int partition = -1;
+  bool json = false;
+  ProducerTuning tuning;
 };
 
+std::optional<CompressionType> compression_of(std::string_view name) {
+  if (name == "none") return CompressionType::none;
+  if (name == "gzip") return CompressionType::gzip;
+  if (name == "snappy") return CompressionType::snappy;
+  if (name == "lz4") return CompressionType::lz4;
+  if (name == "zstd") return CompressionType::zstd;
+  return std::nullopt;
+}
+
+// Runs one typed setter; librdkafka's complaint comes back naming the flag, not the key.
+template <typename F>
+void set_flag(std::string_view flag, const std::string& value, F&& setter) {
+  try {
+    setter();
+  } catch (const klab::KafkaException& e) {
+    std::string why = e.error().message();
+    // librdkafka's complaints end in a newline; the error must stay one line.
+    while (!why.empty() && std::isspace(static_cast<unsigned char>(why.back()))) why.pop_back();
+    throw CommandError(fmt::format("{} {}: {}", flag, value, why), 2);
+  }
+}
+
+// `value` compacted, or a CommandError naming the line and where the text stops being JSON.
+std::string compact_json(const std::string& value, long line_number) {
+  try {
+    return nlohmann::json::parse(value).dump();
+  } catch (const nlohmann::json::exception& e) {
+    // what() is "[json.exception.parse_error.101] parse error at line 1, column 7: ...";
+    // the id means nothing to a learner, and "line 1" is within this one stdin line.
+    std::string why = e.what();
+    if (auto at = why.find("] "); at != std::string::npos) why.erase(0, at + 2);
+    if (auto at = why.find("line 1, "); at != std::string::npos) why.erase(at, 8);
+    std::string sent_note =
+        line_number > 1 ? fmt::format("; the {} line(s) before it were sent", line_number - 1) : "";
+    throw CommandError(fmt::format("line {} is not valid JSON ({}): fix it or drop --json{}",
+                                   line_number, why, sent_note),
+                       2);
+  }
+}
+
 void cmd_produce(const ProduceOptions& o) {
-  auto ctx = make_context();
+  auto tuning = producer_tuning_config(o.tuning);  // bad flags fail before connecting
   klab::client::Headers headers;
   for (const auto& h : o.headers) {
     auto eq = h.find('=');
@@ -29,10 +75,12 @@ void cmd_produce(const ProduceOptions& o) {
       throw CommandError(fmt::format("--header '{}' must look like name=value", h), 2);
     headers.add(h.substr(0, eq), h.substr(eq + 1));
   }
-  klab::client::Producer producer(ctx.client_config().set("acks", "all"));
+  auto ctx = make_context();
   std::atomic<long> delivered{0}, failed{0};
   std::string first_error;
   std::mutex error_mutex;
+  // Declared after what its callbacks touch: its destructor still delivers reports.
+  klab::client::Producer producer(ctx.client_config().merge(tuning));
   long sent = 0;
   std::string line;
   while (std::getline(std::cin, line)) {
@@ -50,6 +98,7 @@ void cmd_produce(const ProduceOptions& o) {
       r.key = line.substr(0, at);
       r.value = line.substr(at + o.key_separator.size());
     }
+    if (o.json) r.value = compact_json(*r.value, sent + 1);
     r.headers = headers;
     auto err = producer.send(std::move(r), [&](const klab::client::DeliveryReport& rep) {
       if (rep.error) {
@@ -75,15 +124,61 @@ void cmd_produce(const ProduceOptions& o) {
 
 }  // namespace
 
+void add_producer_tuning_options(CLI::App& c, ProducerTuning& t) {
+  c.add_option("--acks", t.acks,
+               "replicas that must have a record before it is acknowledged: 0, 1 or all")
+      ->capture_default_str();
+  c.add_option("--compression", t.compression,
+               "compress record batches: none, gzip, snappy, lz4 or zstd (default none)");
+  c.add_option("--linger-ms", t.linger_ms,
+               "wait up to this long to fill a batch (librdkafka default 5)");
+  c.add_option("--batch-size", t.batch_size,
+               "largest record batch in bytes (librdkafka default 1000000)");
+  c.add_flag("--idempotent", t.idempotent,
+             "enable.idempotence=true: retries never duplicate or reorder (needs --acks all)");
+}
+
+klab::client::Config producer_tuning_config(const ProducerTuning& t) {
+  klab::client::Config config;
+  if (t.acks != "0" && t.acks != "1" && t.acks != "all" && t.acks != "-1")
+    throw CommandError(fmt::format("--acks must be 0, 1 or all, not '{}'", t.acks), 2);
+  if (t.idempotent && t.acks != "all" && t.acks != "-1")
+    throw CommandError(
+        fmt::format("--idempotent needs --acks all (an idempotent producer waits for every "
+                    "in-sync replica), not --acks {}: drop one of the two flags",
+                    t.acks),
+        2);
+  set_flag("--acks", t.acks, [&] { config.acks(t.acks); });
+  if (!t.compression.empty()) {
+    auto type = compression_of(t.compression);
+    if (!type)
+      throw CommandError(fmt::format("--compression must be none, gzip, snappy, lz4 or zstd, "
+                                     "not '{}'",
+                                     t.compression),
+                         2);
+    set_flag("--compression", t.compression, [&] { config.compression_type(*type); });
+  }
+  if (t.linger_ms)
+    set_flag("--linger-ms", std::to_string(*t.linger_ms), [&] { config.linger_ms(*t.linger_ms); });
+  if (t.batch_size)
+    set_flag("--batch-size", std::to_string(*t.batch_size),
+             [&] { config.batch_size(*t.batch_size); });
+  if (t.idempotent) config.enable_idempotence(true);
+  return config;
+}
+
 void add_produce_command(CLI::App& app) {
   static ProduceOptions o;
-  auto* c = app.add_subcommand("produce", "Send each line of stdin as one record (acks=all)");
+  auto* c = app.add_subcommand("produce", "Send each line of stdin as one record");
   c->add_option("topic", o.topic, "topic to write to")->required();
   c->add_option("--key,-k", o.key, "key for every record");
   c->add_option("--key-separator", o.key_separator,
                 "split each line into key and value at this text, e.g. ':'");
   c->add_option("--header,-H", o.headers, "header name=value (repeatable)");
   c->add_option("--partition", o.partition, "write to this partition instead of the partitioner's");
+  c->add_flag("--json", o.json,
+              "each line (its value part with --key-separator) must be JSON; sent compacted");
+  add_producer_tuning_options(*c, o.tuning);
   c->callback([] { cmd_produce(o); });
 }
 

@@ -9,7 +9,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
+#include <sstream>
 
 #include "klab/cluster/lab_paths.hpp"
 #include "klab/cluster/ports.hpp"
@@ -86,8 +88,8 @@ TEST_F(KlabCli, HelpListsEveryCommand) {
   LabHome home(false);
   auto r = home.run({"--help"});
   EXPECT_EQ(r.exit_code, 0);
-  for (auto cmd :
-       {"up", "down", "status", "reset", "topics", "produce", "consume", "groups", "progress"})
+  for (auto cmd : {"up", "down", "status", "reset", "topics", "produce", "consume", "groups",
+                   "progress", "perf"})
     EXPECT_NE(r.output.find(cmd), std::string::npos) << cmd;
 }
 
@@ -185,6 +187,46 @@ TEST_F(KlabCli, NodeThatDiesDuringStartupShowsTheTailOfItsLog) {
   EXPECT_EQ(processes_mentioning(home.dir().string()), 0);
 }
 
+TEST_F(KlabCli, ProduceRejectsIdempotentWithAcksOne) {
+  LabHome home(false);  // no lab: the flags must fail before any connection
+  auto r = home.run({"produce", "t", "--idempotent", "--acks", "1"}, "x\n");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--idempotent needs --acks all"), std::string::npos) << r.output;
+  auto perf = home.run({"perf", "produce", "--idempotent", "--acks", "0"});
+  EXPECT_EQ(perf.exit_code, 2) << perf.output;
+  EXPECT_NE(perf.output.find("--idempotent needs --acks all"), std::string::npos) << perf.output;
+}
+
+TEST_F(KlabCli, ProduceRejectsUnknownCompression) {
+  LabHome home(false);
+  auto r = home.run({"produce", "t", "--compression", "brotli"}, "x\n");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--compression must be none, gzip, snappy, lz4 or zstd, not 'brotli'"),
+            std::string::npos)
+      << r.output;
+  auto acks = home.run({"produce", "t", "--acks", "2"}, "x\n");
+  EXPECT_EQ(acks.exit_code, 2) << acks.output;
+  EXPECT_NE(acks.output.find("--acks must be 0, 1 or all"), std::string::npos) << acks.output;
+}
+
+TEST_F(KlabCli, ProduceNamesTheFlagWhoseValueLibrdkafkaRejects) {
+  LabHome home(false);
+  auto r = home.run({"produce", "t", "--linger-ms", "-1"}, "x\n");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--linger-ms -1:"), std::string::npos) << r.output;
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << "one line: " << r.output;
+}
+
+TEST_F(KlabCli, PerfProduceHelpListsItsOptions) {
+  LabHome home(false);
+  auto r = home.run({"perf", "produce", "--help"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  for (auto opt :
+       {"--topic", "--partitions", "--records", "--record-size", "--acks", "--compression",
+        "--linger-ms", "--batch-size", "--idempotent", "--keys", "--json"})
+    EXPECT_NE(r.output.find(opt), std::string::npos) << opt << " in " << r.output;
+}
+
 TEST_F(KlabCli, ResetNeedsConfirmationAndARunningLabRefusesIt) {
   LabHome home;
   auto r = home.run({"reset"});
@@ -267,6 +309,76 @@ TEST_F(KlabCliOnRunningLab, ProduceToAMissingSeparatorFailsNamingTheLine) {
   auto p = home_->run({"produce", "cli-records", "--key-separator", ":"}, "no separator here\n");
   EXPECT_NE(p.exit_code, 0);
   EXPECT_NE(p.output.find("line 1"), std::string::npos) << p.output;
+}
+
+TEST_F(KlabCliOnRunningLab, ProduceJsonRejectsInvalidLineWithItsNumber) {
+  ASSERT_EQ(home_->run({"topics", "create", "cli-json"}).exit_code, 0);
+  auto p = home_->run({"produce", "cli-json", "--json"}, "{\"a\": 1}\n{\"b\": }\n");
+  EXPECT_EQ(p.exit_code, 2) << p.output;
+  EXPECT_NE(p.output.find("line 2 is not valid JSON"), std::string::npos) << p.output;
+  EXPECT_NE(p.output.find("column 7"), std::string::npos) << "nlohmann's position: " << p.output;
+
+  auto keyed = home_->run({"produce", "cli-json", "--json", "--key-separator", "|"},
+                          "k1|{ \"n\" : [1, 2] }\nk2|not json\n");
+  EXPECT_EQ(keyed.exit_code, 2) << keyed.output;
+  EXPECT_NE(keyed.output.find("line 2 is not valid JSON"), std::string::npos) << keyed.output;
+  auto c = home_->run({"consume", "cli-json", "--from-beginning", "--max", "2", "--print-key",
+                       "--timeout-ms", "30000"});
+  ASSERT_EQ(c.exit_code, 0) << c.output;
+  EXPECT_NE(c.output.find("null\t{\"a\":1}"), std::string::npos) << "sent compacted: " << c.output;
+  EXPECT_NE(c.output.find("k1\t{\"n\":[1,2]}"), std::string::npos) << c.output;
+}
+
+TEST_F(KlabCliOnRunningLab, ProduceWithCompressionAndAcksDelivers) {
+  ASSERT_EQ(home_->run({"topics", "create", "cli-tuned", "--partitions", "2"}).exit_code, 0);
+  auto zstd = home_->run({"produce", "cli-tuned", "--compression", "zstd", "--acks", "1",
+                          "--linger-ms", "20", "--batch-size", "65536"},
+                         "squeezed one\nsqueezed two\n");
+  ASSERT_EQ(zstd.exit_code, 0) << zstd.output;
+  EXPECT_NE(zstd.output.find("Delivered 2 record(s)"), std::string::npos) << zstd.output;
+  auto idem = home_->run({"produce", "cli-tuned", "--compression", "lz4", "--idempotent"},
+                         "exactly once per send\n");
+  ASSERT_EQ(idem.exit_code, 0) << idem.output;
+  auto fire = home_->run({"produce", "cli-tuned", "--acks", "0", "--compression", "gzip"},
+                         "fire and forget\n");
+  ASSERT_EQ(fire.exit_code, 0) << fire.output;
+  auto c = home_->run(
+      {"consume", "cli-tuned", "--from-beginning", "--max", "4", "--timeout-ms", "30000"});
+  ASSERT_EQ(c.exit_code, 0) << c.output;
+  for (auto v : {"squeezed one", "squeezed two", "exactly once per send", "fire and forget"})
+    EXPECT_NE(c.output.find(v), std::string::npos) << v << " in " << c.output;
+}
+
+TEST_F(KlabCliOnRunningLab, PerfProduceReportsThroughputAndLatencyJson) {
+  auto r = home_->run(
+      {"perf", "produce", "--records", "2000", "--json", "--compression", "lz4", "--keys", "7"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // stderr is merged into the output: the result is the one line that is a JSON object.
+  std::istringstream lines(r.output);
+  std::string line, result;
+  while (std::getline(lines, line))
+    if (!line.empty() && line.front() == '{') result = line;
+  ASSERT_FALSE(result.empty()) << r.output;
+  auto j = nlohmann::json::parse(result);
+  EXPECT_EQ(j["records"], 2000);
+  EXPECT_EQ(j["failed"], 0);
+  EXPECT_EQ(j["compression"], "lz4");
+  EXPECT_EQ(j["keys"], 7);
+  EXPECT_GT(j["records_per_s"].get<double>(), 0);
+  ASSERT_TRUE(j["produce_requests"].is_number()) << result;
+  EXPECT_GT(j["produce_requests"].get<long>(), 0);
+  EXPECT_GT(j["records_per_request"].get<double>(), 0);
+  const auto& lat = j["latency_ms"];
+  EXPECT_GE(lat["p99"].get<double>(), lat["p50"].get<double>()) << result;
+  EXPECT_GE(lat["p99_9"].get<double>(), lat["p99"].get<double>()) << result;
+  EXPECT_GE(lat["max"].get<double>(), lat["p99_9"].get<double>()) << result;
+  EXPECT_EQ(j["topic"].get<std::string>().rfind("perf-", 0), 0u) << result;
+}
+
+TEST_F(KlabCliOnRunningLab, PerfProduceToAMissingTopicSaysHowToCreateIt) {
+  auto r = home_->run({"perf", "produce", "--topic", "no-such-perf-topic", "--records", "10"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("klab topics create no-such-perf-topic"), std::string::npos) << r.output;
 }
 
 }  // namespace
