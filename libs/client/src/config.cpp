@@ -10,8 +10,6 @@ namespace klab::client {
 namespace {
 
 constexpr std::string_view redacted_value = "[redacted]";
-// librdkafka's (producer, global) property; not in keys:: because the Java client has no such key.
-constexpr std::string_view sticky_partitioning_linger_ms = "sticky.partitioning.linger.ms";
 
 std::string_view trim(std::string_view s) {
   auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
@@ -267,7 +265,7 @@ Config& Config::error_handler(ErrorHandler handler) {
 
 Config& Config::partitioner(Partitioner partitioner) {
   // librdkafka only consults partitioner_cb for null keys when sticky partitioning is off.
-  if (partitioner) set(sticky_partitioning_linger_ms, "0");
+  if (partitioner) set(keys::sticky_partitioning_linger_ms, "0");
   partitioner_ = std::move(partitioner);
   return *this;
 }

@@ -58,6 +58,9 @@ inline constexpr std::string_view acks = "acks";
 inline constexpr std::string_view enable_idempotence = "enable.idempotence";
 /// Time in ms to wait for more records before sending a batch. Default 5 (Java: 0).
 inline constexpr std::string_view linger_ms = "linger.ms";
+/// How long keyless records stay on one partition before librdkafka picks another. Default 10;
+/// 0 sends every keyless record through the partitioner (Config::partitioner sets 0).
+inline constexpr std::string_view sticky_partitioning_linger_ms = "sticky.partitioning.linger.ms";
 /// Maximum bytes in one batch. Default 1000000 (Java: 16384).
 inline constexpr std::string_view batch_size = "batch.size";
 /// Maximum records in one batch. Default 10000.

@@ -35,4 +35,16 @@ struct GroupMember;
 struct GroupDescription;
 struct PartitionLag;
 class Admin;
+struct PartitionerInput;
+class KeyHashPartitioner;
+class RoundRobinPartitioner;
+class StickyPartitioner;
+struct ProducerStats;
+class StatsCollector;
+template <typename T>
+class Result;
+struct StringSerde;
+struct BytesSerde;
+template <typename T>
+struct JsonSerde;
 }  // namespace klab::client

@@ -27,7 +27,7 @@ enum class PersistenceStatus {
 struct DeliveryReport {
   std::string topic;
   std::int32_t partition = -1;  ///< -1 when no partition was chosen
-  std::int64_t offset = -1;     ///< -1 unless persisted (and acks != 0)
+  std::int64_t offset = -1;     ///< -1 unless persisted; offset_invalid (-1001) with acks=0
   Timestamp timestamp;
   std::optional<std::string> key;  ///< a copy of the record's key
   std::size_t value_size = 0;
