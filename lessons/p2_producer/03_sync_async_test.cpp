@@ -24,6 +24,8 @@ using klab::testing::unique_name;
 Config stats_config(StatsCollector& stats) {
   auto c = cluster().client_config();
   c.acks("1").linger_ms(0).batch_size(2000).set("max.in.flight.requests.per.connection", "5");
+  // Build several requests per wake-up instead of one (librdkafka's default threshold is 1).
+  c.set("queue.buffering.backpressure.threshold", "10");
   c.statistics_interval_ms(100).statistics_handler(stats.handler());
   return c;
 }
@@ -66,18 +68,30 @@ TEST(P2SyncAsync, AsyncSendReturnsBeforeAnyAcknowledgementAndKeepsSeveralRequest
   // long enough for a statistics sample to see it.
   int leader = klab::testing::partition_info(topic, 0).leader;
   cluster().local().pause_node(leader);
+  // Resumed on every way out, failed assertions included: the next test needs this broker.
+  struct Resume {
+    int id;
+    ~Resume() { cluster().local().resume_node(id); }
+  } resume{leader};
   std::atomic<int> acknowledged{0};
   std::vector<std::int64_t> offsets(200, -1);
-  for (int i = 0; i < 200; ++i)
-    ASSERT_FALSE(producer.send(record(topic, i), [&, i](const klab::client::DeliveryReport& r) {
+  auto send = [&](int i) {
+    return producer.send(record(topic, i), [&, i](const klab::client::DeliveryReport& r) {
       if (!r.error) ++acknowledged;
       offsets[i] = r.offset;
-    }));
+    });
+  };
+  // In bursts: each send also wakes librdkafka's broker thread, which then puts the next
+  // request on the wire while the earlier ones still wait for the frozen leader.
+  int sent = 0;
+  bool several = false;
+  while (sent < 200 && !several) {
+    for (int k = 0; k < 20; ++k, ++sent) ASSERT_FALSE(send(sent));
+    several = klab::cluster::await_until([&] { return stats.max_in_flight() >= 2; }, 1500ms);
+  }
+  for (; sent < 200; ++sent) ASSERT_FALSE(send(sent));
   EXPECT_EQ(acknowledged.load(), 0) << "all 200 send() calls returned before any acknowledgement";
-
-  bool several =
-      klab::cluster::await_until([&] { return stats.max_in_flight() >= 2; }, scaled(10s));
-  cluster().local().resume_node(leader);
+  cluster().local().resume_node(leader);  // resuming twice is harmless
   ASSERT_TRUE(several) << "max in flight seen: " << stats.max_in_flight();
   ASSERT_FALSE(producer.flush(scaled(60s)));
   std::cout << "async: max in flight " << stats.max_in_flight()
