@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <set>
+#include <sstream>
+#include <string_view>
+#include <thread>
 #include <tuple>
 
 #include "client_handle.hpp"
@@ -13,6 +16,15 @@ using namespace std::chrono_literals;
 
 // Admin results always arrive after the request timeout; this covers the queue hop.
 constexpr auto result_margin = 5s;
+
+// Objects only this file creates, so their owners live here rather than in detail/handles.hpp.
+using NewPartitionsPtr =
+    std::unique_ptr<rd_kafka_NewPartitions_t, detail::Deleter<rd_kafka_NewPartitions_destroy>>;
+using AlterConsumerGroupOffsetsPtr =
+    std::unique_ptr<rd_kafka_AlterConsumerGroupOffsets_t,
+                    detail::Deleter<rd_kafka_AlterConsumerGroupOffsets_destroy>>;
+using DeleteGroupPtr =
+    std::unique_ptr<rd_kafka_DeleteGroup_t, detail::Deleter<rd_kafka_DeleteGroup_destroy>>;
 
 Error error_of(rd_kafka_resp_err_t code, const char* message) {
   if (!code) return {};
@@ -67,6 +79,93 @@ std::vector<TopicResult> topic_results(const rd_kafka_topic_result_t** results, 
   return out;
 }
 
+// librdkafka's own printer, minus the CONFWARN that calls the isolation.level Admin sets
+// "ignored by this producer instance": ListOffsets does use it.
+void log_without_isolation_warning(const rd_kafka_t* rk, int level, const char* facility,
+                                   const char* line) {
+  if (std::string_view(facility) == "CONFWARN" &&
+      std::string_view(line).find("isolation.level") != std::string_view::npos)
+    return;
+  rd_kafka_log_print(rk, level, facility, line);
+}
+
+ConfigEntry entry_of(const rd_kafka_ConfigEntry_t* e) {
+  ConfigEntry c;
+  c.name = rd_kafka_ConfigEntry_name(e);
+  if (const char* v = rd_kafka_ConfigEntry_value(e)) c.value = v;
+  c.source = rd_kafka_ConfigSource_name(rd_kafka_ConfigEntry_source(e));
+  c.is_default = rd_kafka_ConfigEntry_is_default(e);
+  c.read_only = rd_kafka_ConfigEntry_is_read_only(e);
+  c.sensitive = rd_kafka_ConfigEntry_is_sensitive(e);
+  return c;
+}
+
+/// The first error of a group result: the group's own, else the first partition's (an
+/// OffsetCommit-based call such as AlterConsumerGroupOffsets reports per partition).
+Error group_result_error(const rd_kafka_group_result_t* group) {
+  if (auto err = Error::copy_of(rd_kafka_group_result_error(group))) return err;
+  for (const auto& tp : from_native(rd_kafka_group_result_partitions(group)))
+    if (tp.error) {
+      std::ostringstream where;
+      where << tp.topic << "/" << tp.partition << ": " << tp.error.message();
+      return Error(tp.error.code(), where.str());
+    }
+  return {};
+}
+
+/// DescribeConfigs of one resource, sorted by config name.
+std::vector<ConfigEntry> describe_configs(rd_kafka_t* rk, rd_kafka_ResourceType_t type,
+                                          const std::string& name,
+                                          std::chrono::milliseconds timeout) {
+  detail::ConfigResourcePtr res(rd_kafka_ConfigResource_new(type, name.c_str()));
+  rd_kafka_ConfigResource_t* raw = res.get();
+  std::string what =
+      std::string("describe configs of ") + rd_kafka_ResourceType_name(type) + " '" + name + "'";
+  auto ev = run_admin_op(
+      rk, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, timeout, false, what,
+      [&](auto* options, auto* queue) { rd_kafka_DescribeConfigs(rk, &raw, 1, options, queue); });
+  size_t count = 0;
+  auto results = rd_kafka_DescribeConfigs_result_resources(
+      rd_kafka_event_DescribeConfigs_result(ev.get()), &count);
+  std::vector<ConfigEntry> out;
+  for (size_t i = 0; i < count; ++i) {
+    if (auto err = rd_kafka_ConfigResource_error(results[i]))
+      throw KafkaException(error_of(err, rd_kafka_ConfigResource_error_string(results[i])), what);
+    size_t n = 0;
+    auto entries = rd_kafka_ConfigResource_configs(results[i], &n);
+    for (size_t j = 0; j < n; ++j) out.push_back(entry_of(entries[j]));
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return out;
+}
+
+bool coordinator_moving(const Error& err) {
+  return err == RD_KAFKA_RESP_ERR_NOT_COORDINATOR ||
+         err == RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS ||
+         err == RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE;
+}
+
+/// Calls `attempt(time left)` until it does not throw a coordinator error or `timeout` passes.
+/// librdkafka 2.0.2 retries a group admin request only when the whole request fails, but the
+/// broker reports NOT_COORDINATOR / COORDINATOR_LOAD_IN_PROGRESS per group or partition, e.g.
+/// while __consumer_offsets is still being created on a fresh cluster.
+template <typename Attempt>
+void retry_while_coordinator_moves(std::chrono::milliseconds timeout, Attempt&& attempt) {
+  constexpr auto backoff = 100ms;  // librdkafka's retry.backoff.ms default
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    try {
+      attempt(std::max(left, std::chrono::milliseconds(1)));
+      return;
+    } catch (const KafkaException& e) {
+      if (!coordinator_moving(e.error()) || left <= backoff) throw;
+    }
+    std::this_thread::sleep_for(backoff);
+  }
+}
+
 GroupDescription group_of(const rd_kafka_group_info& g) {
   GroupDescription d;
   d.group_id = g.group ? g.group : "";
@@ -105,7 +204,13 @@ struct Admin::Impl {
   explicit Impl(const Config& config) {
     Config c = config;
     if (!c.get(keys::allow_auto_create_topics)) c.set(keys::allow_auto_create_topics, "false");
-    rk = detail::make_handle(RD_KAFKA_PRODUCER, c, callbacks);
+    // watermark_offsets() asks ListOffsets with the handle's isolation.level, and librdkafka's
+    // default read_committed answers the last stable offset (the start of the oldest open
+    // transaction) instead of the log end. Producer handles use the key despite the warning.
+    c.isolation_level(IsolationLevel::read_uncommitted);
+    rk = detail::make_handle(RD_KAFKA_PRODUCER, c, callbacks, [](rd_kafka_conf_t* conf) {
+      rd_kafka_conf_set_log_cb(conf, log_without_isolation_warning);
+    });
   }
 
   // No poll thread: the main queue only carries the Config's error/statistics events, served
@@ -207,6 +312,42 @@ void Admin::alter_topic_config(const std::string& topic,
     if (auto err = rd_kafka_ConfigResource_error(results[i]))
       throw KafkaException(error_of(err, rd_kafka_ConfigResource_error_string(results[i])),
                            "alter topic '" + topic + "'");
+}
+
+std::vector<ConfigEntry> Admin::describe_topic_config(const std::string& topic,
+                                                      std::chrono::milliseconds timeout) {
+  return describe_configs(impl_->handle(), RD_KAFKA_RESOURCE_TOPIC, topic, timeout);
+}
+
+std::vector<ConfigEntry> Admin::describe_broker_config(int broker_id,
+                                                       std::chrono::milliseconds timeout) {
+  // librdkafka sends a broker resource to that very broker, found by the id in its name.
+  return describe_configs(impl_->handle(), RD_KAFKA_RESOURCE_BROKER, std::to_string(broker_id),
+                          timeout);
+}
+
+void Admin::create_partitions(const std::string& topic, int total_partitions,
+                              std::chrono::milliseconds timeout) {
+  std::string what = "create partitions of '" + topic + "'";
+  if (total_partitions < 1)
+    throw KafkaException(
+        Error(RD_KAFKA_RESP_ERR__INVALID_ARG,
+              "total_partitions must be at least 1, got " + std::to_string(total_partitions)),
+        what);
+  char reason[512] = "";
+  NewPartitionsPtr np(rd_kafka_NewPartitions_new(
+      topic.c_str(), static_cast<size_t>(total_partitions), reason, sizeof reason));
+  if (!np) throw KafkaException(Error(RD_KAFKA_RESP_ERR__INVALID_ARG, reason), what);
+  rd_kafka_t* rk = impl_->handle();
+  rd_kafka_NewPartitions_t* raw = np.get();
+  auto ev = run_admin_op(
+      rk, RD_KAFKA_ADMIN_OP_CREATEPARTITIONS, timeout, true, what,
+      [&](auto* options, auto* queue) { rd_kafka_CreatePartitions(rk, &raw, 1, options, queue); });
+  size_t count = 0;
+  auto results = rd_kafka_CreatePartitions_result_topics(
+      rd_kafka_event_CreatePartitions_result(ev.get()), &count);
+  for (const auto& r : topic_results(results, count))
+    if (r.error) throw KafkaException(r.error, what);
 }
 
 std::vector<TopicDescription> Admin::describe_topics(const std::vector<std::string>& names,
@@ -331,6 +472,45 @@ std::vector<TopicPartition> Admin::committed_offsets(const std::string& group,
   if (auto err = Error::copy_of(rd_kafka_group_result_error(groups[0])))
     throw KafkaException(err, what);
   return from_native(rd_kafka_group_result_partitions(groups[0]));
+}
+
+void Admin::alter_group_offsets(const std::string& group,
+                                const std::vector<TopicPartition>& offsets,
+                                std::chrono::milliseconds timeout) {
+  auto list = to_native(offsets);
+  AlterConsumerGroupOffsetsPtr request(
+      rd_kafka_AlterConsumerGroupOffsets_new(group.c_str(), list.get()));
+  rd_kafka_AlterConsumerGroupOffsets_t* raw = request.get();
+  rd_kafka_t* rk = impl_->handle();
+  std::string what = "alter offsets of group '" + group + "'";
+  retry_while_coordinator_moves(timeout, [&](std::chrono::milliseconds left) {
+    auto ev = run_admin_op(rk, RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, left, false, what,
+                           [&](auto* options, auto* queue) {
+                             rd_kafka_AlterConsumerGroupOffsets(rk, &raw, 1, options, queue);
+                           });
+    size_t count = 0;
+    auto groups = rd_kafka_AlterConsumerGroupOffsets_result_groups(
+        rd_kafka_event_AlterConsumerGroupOffsets_result(ev.get()), &count);
+    for (size_t i = 0; i < count; ++i)
+      if (auto err = group_result_error(groups[i])) throw KafkaException(err, what);
+  });
+}
+
+void Admin::delete_group(const std::string& group, std::chrono::milliseconds timeout) {
+  DeleteGroupPtr request(rd_kafka_DeleteGroup_new(group.c_str()));
+  rd_kafka_DeleteGroup_t* raw = request.get();
+  rd_kafka_t* rk = impl_->handle();
+  std::string what = "delete group '" + group + "'";
+  retry_while_coordinator_moves(timeout, [&](std::chrono::milliseconds left) {
+    auto ev = run_admin_op(
+        rk, RD_KAFKA_ADMIN_OP_DELETEGROUPS, left, false, what,
+        [&](auto* options, auto* queue) { rd_kafka_DeleteGroups(rk, &raw, 1, options, queue); });
+    size_t count = 0;
+    auto groups =
+        rd_kafka_DeleteGroups_result_groups(rd_kafka_event_DeleteGroups_result(ev.get()), &count);
+    for (size_t i = 0; i < count; ++i)
+      if (auto err = group_result_error(groups[i])) throw KafkaException(err, what);
+  });
 }
 
 std::vector<PartitionLag> Admin::group_lag(const std::string& group,

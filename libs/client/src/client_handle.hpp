@@ -21,6 +21,8 @@ struct Callbacks {
   ErrorHandler error;
   Partitioner partitioner;
   std::atomic<bool> partitioner_threw{false};  // print the first exception only, not one per record
+  /// A consumer's rebalance_cb target; the consumer installs rebalance_cb itself (customize).
+  std::function<void(rd_kafka_t*, rd_kafka_resp_err_t, rd_kafka_topic_partition_list_t*)> rebalance;
 };
 
 /// Runs a user callback from a librdkafka callback: an exception must not unwind through C.

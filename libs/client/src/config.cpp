@@ -39,7 +39,8 @@ Config::Config(const Config& other)
       values_(other.values_),
       statistics_handler_(other.statistics_handler_),
       error_handler_(other.error_handler_),
-      partitioner_(other.partitioner_) {}
+      partitioner_(other.partitioner_),
+      rebalance_listener_(other.rebalance_listener_) {}
 
 Config& Config::operator=(const Config& other) {
   if (this != &other) {
@@ -55,7 +56,8 @@ Config::Config(Config&& other) noexcept
       values_(std::move(other.values_)),
       statistics_handler_(std::move(other.statistics_handler_)),
       error_handler_(std::move(other.error_handler_)),
-      partitioner_(std::move(other.partitioner_)) {
+      partitioner_(std::move(other.partitioner_)),
+      rebalance_listener_(std::move(other.rebalance_listener_)) {
   other.values_.clear();
 }
 
@@ -67,6 +69,7 @@ Config& Config::operator=(Config&& other) noexcept {
     statistics_handler_ = std::move(other.statistics_handler_);
     error_handler_ = std::move(other.error_handler_);
     partitioner_ = std::move(other.partitioner_);
+    rebalance_listener_ = std::move(other.rebalance_listener_);
   }
   return *this;
 }
@@ -109,6 +112,7 @@ Config& Config::merge(const Config& other) {
   if (other.error_handler_) error_handler_ = other.error_handler_;
   // Carried like the handlers; other's sticky.partitioning.linger.ms=0 came with its values.
   if (other.partitioner_) partitioner_ = other.partitioner_;
+  if (other.rebalance_listener_) rebalance_listener_ = other.rebalance_listener_;
   return *this;
 }
 
@@ -250,6 +254,22 @@ Config& Config::transactional_id(std::string_view id) { return set(keys::transac
 Config& Config::session_timeout_ms(std::int64_t ms) {
   return set(keys::session_timeout_ms, std::to_string(ms));
 }
+Config& Config::heartbeat_interval_ms(std::int64_t ms) {
+  return set(keys::heartbeat_interval_ms, std::to_string(ms));
+}
+Config& Config::max_poll_interval_ms(std::int64_t ms) {
+  return set(keys::max_poll_interval_ms, std::to_string(ms));
+}
+Config& Config::partition_assignment_strategy(std::string_view strategies) {
+  return set(keys::partition_assignment_strategy, strategies);
+}
+Config& Config::group_instance_id(std::string_view id) { return set(keys::group_instance_id, id); }
+Config& Config::fetch_min_bytes(std::int64_t bytes) {
+  return set(keys::fetch_min_bytes, std::to_string(bytes));
+}
+Config& Config::fetch_wait_max_ms(std::int64_t ms) {
+  return set(keys::fetch_wait_max_ms, std::to_string(ms));
+}
 Config& Config::debug(std::string_view contexts) { return set(keys::debug, contexts); }
 Config& Config::log_level(int level) { return set(keys::log_level, std::to_string(level)); }
 
@@ -260,6 +280,11 @@ Config& Config::statistics_handler(StatisticsHandler handler) {
 
 Config& Config::error_handler(ErrorHandler handler) {
   error_handler_ = std::move(handler);
+  return *this;
+}
+
+Config& Config::rebalance_listener(RebalanceListener listener) {
+  rebalance_listener_ = std::move(listener);
   return *this;
 }
 

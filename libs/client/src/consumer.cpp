@@ -1,6 +1,8 @@
 #include "klab/client/consumer.hpp"
 
 #include <atomic>
+#include <cstring>
+#include <iostream>
 #include <mutex>
 #include <set>
 
@@ -14,11 +16,60 @@ void throw_if(rd_kafka_resp_err_t err, const std::string& context) {
   if (err) throw KafkaException(Error(err), context);
 }
 
-std::vector<TopicPartition> next_offset_of(const Record& record) {
+std::vector<TopicPartition> next_offset_of(const Record& record, const char* verb = "commit") {
   if (record.error())
-    throw KafkaException(Error(RD_KAFKA_RESP_ERR__INVALID_ARG,
-                               "cannot commit an error event: " + record.error().to_string()));
+    throw KafkaException(
+        Error(RD_KAFKA_RESP_ERR__INVALID_ARG,
+              std::string("cannot ") + verb + " an error event: " + record.error().to_string()));
   return {{std::string(record.topic()), record.partition(), record.offset() + 1}};
+}
+
+// Throws the first per-partition error a librdkafka call left in `list`.
+void throw_first_partition_error(const rd_kafka_topic_partition_list_t* list,
+                                 const std::string& context) {
+  for (const auto& tp : from_native(list))
+    if (tp.error)
+      throw KafkaException(tp.error, context + " " + tp.topic + "/" + std::to_string(tp.partition));
+}
+
+std::vector<TopicPartition> with_offset(std::vector<TopicPartition> partitions,
+                                        std::int64_t offset) {
+  for (auto& tp : partitions) tp.offset = offset;
+  return partitions;
+}
+
+bool is_cooperative(rd_kafka_t* rk) {
+  const char* protocol = rd_kafka_rebalance_protocol(rk);
+  return protocol && std::strcmp(protocol, "COOPERATIVE") == 0;
+}
+
+// What the group asked for, applied to librdkafka: without this a rebalance_cb would leave the
+// consumer with nothing assigned (or, for a revoke, still fetching what it no longer owns).
+void apply_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                     rd_kafka_topic_partition_list_t* partitions, bool cooperative) {
+  Error result;
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS)
+    result = cooperative ? Error::adopt(rd_kafka_incremental_assign(rk, partitions))
+                         : Error(rd_kafka_assign(rk, partitions));
+  else if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS)
+    result = cooperative ? Error::adopt(rd_kafka_incremental_unassign(rk, partitions))
+                         : Error(rd_kafka_assign(rk, nullptr));
+  else  // a failed rebalance: librdkafka asks for a reset to resynchronise its state
+    result = Error(rd_kafka_assign(rk, nullptr));
+  // Called from C: report rather than throw. Usually _FATAL or a closing consumer.
+  if (result)
+    std::cerr << "[klab::client] applying a rebalance (" << Error(err).name()
+              << ") failed: " << result.to_string() << '\n';
+}
+
+// The rebalance_cb every Consumer installs; the opaque is the handle's detail::Callbacks.
+void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                  rd_kafka_topic_partition_list_t* partitions, void* opaque) {
+  auto* callbacks = static_cast<detail::Callbacks*>(opaque);
+  if (callbacks && callbacks->rebalance)
+    callbacks->rebalance(rk, err, partitions);
+  else
+    apply_rebalance(rk, err, partitions, is_cooperative(rk));
 }
 
 }  // namespace
@@ -46,15 +97,29 @@ struct Consumer::Impl {
   // Shared with every Record: rd_kafka_destroy() blocks while any message is alive, so the
   // handle is destroyed when the last of the Consumer and its Records goes.
   std::shared_ptr<rd_kafka_t> rk;
+  // `closing` makes close() run once; `closed` is set only after it returned, so a rebalance
+  // listener can still commit while close() revokes the assignment.
+  std::atomic<bool> closing{false};
   std::atomic<bool> closed{false};
+  // The Consumer object the listener is handed; updated when the Consumer moves.
+  Consumer* owner = nullptr;
+  RebalanceListener listener;
 
-  explicit Impl(const Config& config) {
+  explicit Impl(const Config& config) : listener(config.rebalance_listener()) {
     auto group = config.effective(keys::group_id);
     if (!group || group->empty())
       throw KafkaException(Error(RD_KAFKA_RESP_ERR__INVALID_ARG,
                                  "group.id is not set: a Consumer needs a group, even for "
                                  "assign() (set it with Config::group_id)"));
-    auto handle = detail::make_handle(RD_KAFKA_CONSUMER, config, shared->callbacks);
+    // Rebalances run only on the thread serving the queue (poll / close), never concurrently
+    // with ~Impl, which swaps this for a listener-free one.
+    shared->callbacks.rebalance = [this](rd_kafka_t* h, rd_kafka_resp_err_t err,
+                                         rd_kafka_topic_partition_list_t* partitions) {
+      on_rebalance_event(h, err, partitions);
+    };
+    auto handle = detail::make_handle(
+        RD_KAFKA_CONSUMER, config, shared->callbacks,
+        [](rd_kafka_conf_t* conf) { rd_kafka_conf_set_rebalance_cb(conf, on_rebalance); });
     // One queue for records, rebalances, commits and errors, all served by poll().
     rd_kafka_poll_set_consumer(handle.get());
     rk = std::shared_ptr<rd_kafka_t>(handle.release(), [s = shared](rd_kafka_t* h) {
@@ -64,7 +129,38 @@ struct Consumer::Impl {
   }
 
   ~Impl() {
-    if (!closed.exchange(true)) rd_kafka_consumer_close(rk.get());
+    owner = nullptr;
+    close();
+    // Records may keep the handle (and its callbacks) alive after this Impl is gone.
+    shared->callbacks.rebalance = [](rd_kafka_t* h, rd_kafka_resp_err_t err,
+                                     rd_kafka_topic_partition_list_t* partitions) {
+      apply_rebalance(h, err, partitions, is_cooperative(h));
+    };
+  }
+
+  Error close() {
+    if (closing.exchange(true)) return {};
+    auto err = rd_kafka_consumer_close(rk.get());
+    closed = true;
+    return err ? Error(err) : Error();
+  }
+
+  void on_rebalance_event(rd_kafka_t* h, rd_kafka_resp_err_t err,
+                          rd_kafka_topic_partition_list_t* partitions) {
+    bool cooperative = is_cooperative(h);
+    if (listener && owner &&
+        (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS ||
+         err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS)) {
+      RebalanceEvent event;
+      // Read before applying: assign / unassign reset the "lost" flag.
+      event.kind = err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS ? RebalanceKind::assigned
+                   : rd_kafka_assignment_lost(h)               ? RebalanceKind::lost
+                                                               : RebalanceKind::revoked;
+      event.partitions = from_native(partitions);
+      event.cooperative = cooperative;
+      detail::guarded("rebalance listener", [&] { listener(*owner, event); });
+    }
+    apply_rebalance(h, err, partitions, cooperative);
   }
 
   void require_open(const char* operation) const {
@@ -140,10 +236,27 @@ void Consumer::Impl::Shared::fail_pending_commits() {
   }
 }
 
-Consumer::Consumer(const Config& config) : impl_(std::make_unique<Impl>(config)) {}
-Consumer::~Consumer() = default;
-Consumer::Consumer(Consumer&&) noexcept = default;
-Consumer& Consumer::operator=(Consumer&&) noexcept = default;
+Consumer::Consumer(const Config& config) : impl_(std::make_unique<Impl>(config)) {
+  impl_->owner = this;
+}
+
+// Closing here, not in ~Impl, so the listener's final revoke sees a whole Consumer.
+Consumer::~Consumer() {
+  if (impl_) impl_->close();
+}
+
+Consumer::Consumer(Consumer&& other) noexcept : impl_(std::move(other.impl_)) {
+  if (impl_) impl_->owner = this;
+}
+
+Consumer& Consumer::operator=(Consumer&& other) noexcept {
+  if (this != &other) {
+    if (impl_) impl_->close();
+    impl_ = std::move(other.impl_);
+    if (impl_) impl_->owner = this;
+  }
+  return *this;
+}
 
 void Consumer::subscribe(const std::vector<std::string>& topics) {
   impl_->require_open("subscribe");
@@ -198,6 +311,44 @@ std::optional<Record> Consumer::poll(std::chrono::milliseconds timeout) {
   return Record(std::move(message), impl_->rk);
 }
 
+std::vector<Record> Consumer::poll_batch(std::size_t max_records,
+                                         std::chrono::milliseconds timeout) {
+  impl_->require_open("poll_batch");
+  if (max_records == 0)
+    throw KafkaException(Error(RD_KAFKA_RESP_ERR__INVALID_ARG, "poll_batch of 0 records"));
+  detail::QueuePtr queue(rd_kafka_queue_get_consumer(impl_->rk.get()));
+  std::vector<rd_kafka_message_t*> raw(max_records, nullptr);
+  // librdkafka 2.0.2 waits up to the timeout for the whole batch to fill; two calls give
+  // "wait for the first, then take what is already here".
+  ssize_t n = rd_kafka_consume_batch_queue(queue.get(), detail::to_ms(timeout), raw.data(), 1);
+  if (n == 1 && max_records > 1) {
+    ssize_t more = rd_kafka_consume_batch_queue(queue.get(), 0, raw.data() + 1, max_records - 1);
+    if (more > 0) n += more;
+  }
+  std::vector<Record> out;
+  if (n <= 0) return out;
+  out.reserve(static_cast<std::size_t>(n));
+  for (ssize_t i = 0; i < n; ++i) {
+    detail::MessagePtr message(raw[static_cast<std::size_t>(i)]);
+    if (message->err == RD_KAFKA_RESP_ERR__FATAL)
+      out.emplace_back(std::move(message), Error::fatal_error_of(impl_->rk.get()), impl_->rk);
+    else
+      out.emplace_back(std::move(message), impl_->rk);
+  }
+  return out;
+}
+
+void Consumer::store_offset(const Record& record) {
+  store_offsets(next_offset_of(record, "store the offset of"));
+}
+
+void Consumer::store_offsets(const std::vector<TopicPartition>& offsets) {
+  impl_->require_open("store_offsets");
+  auto list = to_native(offsets);
+  throw_if(rd_kafka_offsets_store(impl_->rk.get(), list.get()), "store offsets");
+  throw_first_partition_error(list.get(), "store offset");
+}
+
 void Consumer::commit_sync() { impl_->commit_sync(nullptr); }
 void Consumer::commit_sync(const Record& record) {
   impl_->commit_sync(to_native(next_offset_of(record)).get());
@@ -248,6 +399,40 @@ void Consumer::seek(const std::vector<TopicPartition>& offsets, std::chrono::mil
       throw KafkaException(tp.error, "seek " + tp.topic + "/" + std::to_string(tp.partition));
 }
 
+std::vector<TopicPartition> Consumer::offsets_for_times(
+    const std::vector<TopicPartition>& partitions_with_timestamp_ms_in_offset,
+    std::chrono::milliseconds timeout) const {
+  impl_->require_open("offsets_for_times");
+  auto list = to_native(partitions_with_timestamp_ms_in_offset);
+  throw_if(rd_kafka_offsets_for_times(impl_->rk.get(), list.get(), detail::to_ms(timeout)),
+           "offsets_for_times");
+  return from_native(list.get());
+}
+
+void Consumer::seek_to_timestamp(std::int64_t timestamp_ms, std::chrono::milliseconds timeout) {
+  auto assigned = assignment();
+  if (assigned.empty()) return;
+  auto found = offsets_for_times(with_offset(std::move(assigned), timestamp_ms), timeout);
+  for (auto& tp : found) {
+    if (tp.error)
+      throw KafkaException(tp.error,
+                           "offsets_for_times " + tp.topic + "/" + std::to_string(tp.partition));
+    // -1 happens to be offset_end already; spelled out because it means "nothing that new".
+    if (tp.offset < 0) tp.offset = offset_end;
+  }
+  seek(found, timeout);
+}
+
+void Consumer::seek_to_beginning(const std::vector<TopicPartition>& partitions,
+                                 std::chrono::milliseconds timeout) {
+  seek(with_offset(partitions, offset_beginning), timeout);
+}
+
+void Consumer::seek_to_end(const std::vector<TopicPartition>& partitions,
+                           std::chrono::milliseconds timeout) {
+  seek(with_offset(partitions, offset_end), timeout);
+}
+
 void Consumer::pause(const std::vector<TopicPartition>& partitions) {
   impl_->require_open("pause");
   auto list = to_native(partitions);
@@ -266,11 +451,7 @@ void Consumer::resume(const std::vector<TopicPartition>& partitions) {
       throw KafkaException(tp.error, "resume " + tp.topic + "/" + std::to_string(tp.partition));
 }
 
-Error Consumer::close() {
-  if (impl_->closed.exchange(true)) return {};
-  auto err = rd_kafka_consumer_close(impl_->rk.get());
-  return err ? Error(err) : Error();
-}
+Error Consumer::close() { return impl_->close(); }
 
 bool Consumer::closed() const noexcept { return impl_->closed; }
 
@@ -278,6 +459,21 @@ std::string Consumer::member_id() const {
   impl_->require_open("member_id");
   detail::CStringPtr id(rd_kafka_memberid(impl_->rk.get()));
   return id ? std::string(id.get()) : std::string();
+}
+
+std::string Consumer::rebalance_protocol() const {
+  impl_->require_open("rebalance_protocol");
+  const char* protocol = rd_kafka_rebalance_protocol(impl_->rk.get());
+  return protocol ? protocol : "NONE";
+}
+
+detail::ConsumerGroupMetadataPtr Consumer::group_metadata() const {
+  impl_->require_open("group_metadata");
+  detail::ConsumerGroupMetadataPtr metadata(rd_kafka_consumer_group_metadata(impl_->rk.get()));
+  if (!metadata)
+    throw KafkaException(
+        Error(RD_KAFKA_RESP_ERR__STATE, "the consumer has no group metadata (no group.id?)"));
+  return metadata;
 }
 
 std::string Consumer::name() const { return rd_kafka_name(impl_->rk.get()); }

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "client_handle.hpp"
+#include "klab/client/consumer.hpp"
 
 namespace klab::client {
 namespace {
@@ -43,6 +44,9 @@ DeliveryReport report_of(rd_kafka_t* rk, const rd_kafka_message_t* m) {
   r.status = status_of(m);
   return r;
 }
+
+using GroupMetadataPtr = std::unique_ptr<rd_kafka_consumer_group_metadata_t,
+                                         detail::Deleter<rd_kafka_consumer_group_metadata_destroy>>;
 
 // The per-message opaque is the heap-allocated callback; this is the one place that frees it.
 void on_delivery(rd_kafka_t* rk, const rd_kafka_message_t* m, void*) {
@@ -164,6 +168,44 @@ Error Producer::flush(std::chrono::milliseconds timeout) {
                           " record(s) or event(s) still outstanding after " +
                           std::to_string(timeout.count()) + " ms");
   return err ? Error(err) : Error();
+}
+
+Error Producer::init_transactions(std::chrono::milliseconds timeout) {
+  return Error::adopt(rd_kafka_init_transactions(impl_->rk.get(), detail::to_ms(timeout)));
+}
+
+Error Producer::begin_transaction() {
+  return Error::adopt(rd_kafka_begin_transaction(impl_->rk.get()));
+}
+
+Error Producer::send_offsets_to_transaction(const std::vector<TopicPartition>& offsets,
+                                            rd_kafka_t* consumer,
+                                            std::chrono::milliseconds timeout) {
+  if (!consumer)
+    return Error(RD_KAFKA_RESP_ERR__INVALID_ARG, "no consumer handle to take group metadata from");
+  // Group id, generation and member id: the broker uses them to fence a consumer that has
+  // been rebalanced out (a zombie) from committing through this transaction.
+  GroupMetadataPtr metadata(rd_kafka_consumer_group_metadata(consumer));
+  if (!metadata)
+    return Error(RD_KAFKA_RESP_ERR__INVALID_ARG,
+                 "the consumer has no group metadata (is group.id set?)");
+  auto list = to_native(offsets);
+  return Error::adopt(rd_kafka_send_offsets_to_transaction(impl_->rk.get(), list.get(),
+                                                           metadata.get(), detail::to_ms(timeout)));
+}
+
+Error Producer::send_offsets_to_transaction(const std::vector<TopicPartition>& offsets,
+                                            const Consumer& consumer,
+                                            std::chrono::milliseconds timeout) {
+  return send_offsets_to_transaction(offsets, consumer.native(), timeout);
+}
+
+Error Producer::commit_transaction(std::chrono::milliseconds timeout) {
+  return Error::adopt(rd_kafka_commit_transaction(impl_->rk.get(), detail::to_ms(timeout)));
+}
+
+Error Producer::abort_transaction(std::chrono::milliseconds timeout) {
+  return Error::adopt(rd_kafka_abort_transaction(impl_->rk.get(), detail::to_ms(timeout)));
 }
 
 int Producer::outq_len() const { return rd_kafka_outq_len(impl_->rk.get()); }

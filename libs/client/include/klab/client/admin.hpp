@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,18 @@ struct GroupDescription {
   std::vector<GroupMember> members;
 };
 
+/// One config of a topic or broker as DescribeConfigs reports it.
+struct ConfigEntry {
+  std::string name;
+  std::optional<std::string> value;  ///< nullopt when unset, or always when sensitive
+  /// Where the value comes from: DYNAMIC_TOPIC_CONFIG (a topic override), DYNAMIC_BROKER_CONFIG,
+  /// DYNAMIC_DEFAULT_BROKER_CONFIG, STATIC_BROKER_CONFIG (server.properties), DEFAULT_CONFIG.
+  std::string source;
+  bool is_default = false;  ///< nobody set it: the value is Kafka's built-in default
+  bool read_only = false;   ///< alter_topic_config() cannot change it
+  bool sensitive = false;   ///< a secret: the broker never returns its value
+};
+
 /// One partition's consumer lag.
 struct PartitionLag {
   std::string topic;
@@ -90,7 +103,8 @@ struct PartitionLag {
 class Admin {
  public:
   /// Creates an admin client (a producer-type handle; allow.auto.create.topics is forced to
-  /// false unless set, so describing a topic never creates it).
+  /// false unless set, so describing a topic never creates it; isolation.level is forced to
+  /// read_uncommitted, see watermark_offsets()).
   /// Errors: KafkaException _INVALID_ARG with librdkafka's reason.
   explicit Admin(const Config& config);
   ~Admin();
@@ -126,6 +140,24 @@ class Admin {
                           const std::map<std::string, std::string>& configs,
                           std::chrono::milliseconds timeout);
 
+  /// Every config of `topic`, overrides and defaults alike, sorted by name.
+  /// Errors: KafkaException UNKNOWN_TOPIC_OR_PART, TOPIC_AUTHORIZATION_FAILED, _TIMED_OUT.
+  std::vector<ConfigEntry> describe_topic_config(const std::string& topic,
+                                                 std::chrono::milliseconds timeout);
+  /// Every config of broker `broker_id` (asked from that broker), sorted by name.
+  /// Errors: KafkaException _INVALID_ARG / _TRANSPORT for an unknown broker id,
+  /// CLUSTER_AUTHORIZATION_FAILED, _TIMED_OUT.
+  std::vector<ConfigEntry> describe_broker_config(int broker_id, std::chrono::milliseconds timeout);
+
+  /// Grows `topic` to `total_partitions` partitions (a total, not a number to add). Keys then
+  /// hash to other partitions, so per-key order across the change is lost.
+  /// Errors: KafkaException INVALID_PARTITIONS with the broker's message ("... currently has 3
+  /// partition(s); 2 would not be an increase.", "Topic already has 3 partition(s)."),
+  /// UNKNOWN_TOPIC_OR_PART, INVALID_REPLICA_ASSIGNMENT, POLICY_VIOLATION, _INVALID_ARG (a count
+  /// below 1), _TIMED_OUT.
+  void create_partitions(const std::string& topic, int total_partitions,
+                         std::chrono::milliseconds timeout);
+
   /// Partitions, leaders, replicas and ISR from cluster metadata (librdkafka 2.0.2 has no
   /// DescribeTopics). Missing topics get UNKNOWN_TOPIC_OR_PART in their own entry.
   /// Errors: KafkaException _TIMED_OUT / _TRANSPORT when no broker answers.
@@ -136,7 +168,10 @@ class Admin {
   std::vector<std::string> list_topics(bool include_internal, std::chrono::milliseconds timeout);
   /// Cluster id, controller and brokers. Errors: KafkaException _TIMED_OUT / _TRANSPORT.
   ClusterDescription describe_cluster(std::chrono::milliseconds timeout);
-  /// Low and high watermark of one partition, asked from its leader.
+  /// Low and high watermark of one partition, asked from its leader. `high` is the log end
+  /// offset even while a transaction is open: Admin's handle asks with read_uncommitted. (With
+  /// librdkafka's default read_committed, rd_kafka_query_watermark_offsets answers the last
+  /// stable offset, the first offset of the oldest open transaction, as a consumer sees it.)
   /// Errors: KafkaException UNKNOWN_TOPIC_OR_PART, _UNKNOWN_PARTITION, NOT_LEADER_FOR_PARTITION,
   /// _TIMED_OUT.
   WatermarkOffsets watermark_offsets(const std::string& topic, std::int32_t partition,
@@ -155,6 +190,21 @@ class Admin {
   std::vector<TopicPartition> committed_offsets(const std::string& group,
                                                 const std::vector<TopicPartition>& partitions,
                                                 std::chrono::milliseconds timeout);
+  /// Sets the committed offsets of `group` (each `offset` is the next record to read, >= 0), as
+  /// if the group had committed them; a group that does not exist yet is created with them.
+  /// The broker accepts this only while the group has no active members.
+  /// Errors: KafkaException UNKNOWN_MEMBER_ID naming the first refused partition (the group has
+  /// active members: the broker takes the admin's commit for one from an unknown member),
+  /// UNKNOWN_TOPIC_OR_PART, GROUP_AUTHORIZATION_FAILED, _INVALID_ARG (an empty list, a
+  /// negative offset or a partition named twice), _TIMED_OUT; NOT_COORDINATOR /
+  /// COORDINATOR_LOAD_IN_PROGRESS only when they outlast `timeout` (they are retried).
+  void alter_group_offsets(const std::string& group, const std::vector<TopicPartition>& offsets,
+                           std::chrono::milliseconds timeout);
+  /// Deletes an empty group with its committed offsets.
+  /// Errors: KafkaException NON_EMPTY_GROUP (members are active), GROUP_ID_NOT_FOUND,
+  /// GROUP_AUTHORIZATION_FAILED, _TIMED_OUT; coordinator errors only when they outlast
+  /// `timeout` (they are retried).
+  void delete_group(const std::string& group, std::chrono::milliseconds timeout);
   /// Lag of every partition the group has committed or currently has assigned (only committed
   /// ones on brokers without DescribeGroups, like librdkafka's mock), sorted by topic and
   /// partition. Errors: KafkaException as committed_offsets(), describe_group() and

@@ -13,6 +13,7 @@
 #include "klab/client/detail/handles.hpp"
 #include "klab/client/error.hpp"
 #include "klab/client/partitioner.hpp"
+#include "klab/client/rebalance.hpp"
 
 namespace klab::client {
 
@@ -91,6 +92,16 @@ class Config {
   Config& delivery_timeout_ms(std::int64_t ms);
   Config& transactional_id(std::string_view id);
   Config& session_timeout_ms(std::int64_t ms);
+  Config& heartbeat_interval_ms(std::int64_t ms);
+  Config& max_poll_interval_ms(std::int64_t ms);
+  /// "range", "roundrobin", "cooperative-sticky" or a comma-separated list of one protocol
+  /// (eager and cooperative assignors cannot be mixed). Errors: as set().
+  Config& partition_assignment_strategy(std::string_view strategies);
+  /// Static membership: a restart with the same id within session.timeout.ms gets its old
+  /// partitions back without a rebalance. Errors: as set().
+  Config& group_instance_id(std::string_view id);
+  Config& fetch_min_bytes(std::int64_t bytes);
+  Config& fetch_wait_max_ms(std::int64_t ms);
   /// Comma-separated librdkafka debug contexts ("all", "broker,topic,msg", "cgrp,fetch").
   Config& debug(std::string_view contexts);
   /// syslog level 0..7 for librdkafka's log lines; 0 silences them. Errors: as set().
@@ -104,6 +115,10 @@ class Config {
   /// Errors: none.
   Config& error_handler(ErrorHandler handler);
   const ErrorHandler& error_handler() const noexcept { return error_handler_; }
+  /// Consumers created from this Config report assignments and revocations to `listener`
+  /// (see RebalanceListener); producers ignore it. Errors: none.
+  Config& rebalance_listener(RebalanceListener listener);
+  const RebalanceListener& rebalance_listener() const noexcept { return rebalance_listener_; }
 
   /// Producers created from this Config choose the partition of every record sent without an
   /// explicit partition by calling `partitioner` (librdkafka's partitioner_cb on the default
@@ -134,6 +149,7 @@ class Config {
   StatisticsHandler statistics_handler_;
   ErrorHandler error_handler_;
   Partitioner partitioner_;
+  RebalanceListener rebalance_listener_;
 };
 
 /// Whether printing this key's value would leak a secret ("password" or "secret" in its name).

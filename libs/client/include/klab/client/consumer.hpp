@@ -5,6 +5,8 @@
 #include <librdkafka/rdkafka.h>
 
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -13,6 +15,7 @@
 
 #include "klab/client/config.hpp"
 #include "klab/client/error.hpp"
+#include "klab/client/rebalance.hpp"
 #include "klab/client/record.hpp"
 #include "klab/client/topic_partition.hpp"
 
@@ -24,16 +27,22 @@ namespace klab::client {
 using CommitCallback =
     std::function<void(const Error& error, const std::vector<TopicPartition>& offsets)>;
 
+/// Group rebalances are applied by the Consumer itself (it always installs librdkafka's
+/// rebalance_cb and calls assign / incremental_assign), so the application never has to; a
+/// Config::rebalance_listener only observes them.
 class Consumer {
  public:
   /// Creates the consumer; group.id must be set (librdkafka 2.0.2 needs a group even for
   /// assign()). Errors: KafkaException _INVALID_ARG without group.id or with a configuration
   /// librdkafka refuses.
   explicit Consumer(const Config& config);
-  /// close() (errors ignored), then destroys the handle. Safe for a consumer that never
-  /// subscribed.
+  /// close() (errors ignored; the rebalance listener hears the final revoke), then destroys
+  /// the handle. Safe for a consumer that never subscribed, and for a moved-from one.
   ~Consumer();
+  /// The rebalance listener's Consumer& follows the move. Errors: none.
   Consumer(Consumer&&) noexcept;
+  /// Closes this consumer first (as the destructor does), then takes over `other`.
+  /// Errors: none.
   Consumer& operator=(Consumer&&) noexcept;
   Consumer(const Consumer&) = delete;
   Consumer& operator=(const Consumer&) = delete;
@@ -62,6 +71,14 @@ class Consumer {
   /// Errors: KafkaException _STATE after close().
   std::optional<Record> poll(std::chrono::milliseconds timeout);
 
+  /// Up to `max_records` records at once, librdkafka's answer to Java's max.poll.records:
+  /// waits up to `timeout` for the first one, then adds whatever is already in the local fetch
+  /// queue without waiting more. Empty on timeout. Error events come back as Records with
+  /// error() set, in order among the records, as with poll(). Rebalances and commit callbacks
+  /// are served inside, as with poll().
+  /// Errors: KafkaException _STATE after close(); _INVALID_ARG when max_records is 0.
+  std::vector<Record> poll_batch(std::size_t max_records, std::chrono::milliseconds timeout);
+
   /// Commits the current position of every assigned partition and waits for the result.
   /// Nothing consumed yet is not an error. Errors: KafkaException with the broker's error
   /// (REBALANCE_IN_PROGRESS, ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, COORDINATOR_* ...),
@@ -82,6 +99,18 @@ class Consumer {
   /// As above for exactly these offsets. Immediate errors: _STATE.
   Error commit_async(const std::vector<TopicPartition>& offsets, CommitCallback callback = {});
 
+  /// Marks `record` processed: stores `record.offset() + 1` as its partition's next commit
+  /// (by auto-commit or an offset-less commit_sync / commit_async). Needs
+  /// enable.auto.offset.store=false, which stops poll() from storing offsets the moment it
+  /// returns a record (before the application processed it).
+  /// Errors: KafkaException _INVALID_ARG (enable.auto.offset.store is true, or an error-event
+  /// record), _STATE (the partition is no longer assigned, or the consumer is closed).
+  void store_offset(const Record& record);
+  /// Stores exactly these offsets (each the next offset to read, no + 1).
+  /// Errors: as store_offset(), plus per-partition _UNKNOWN_PARTITION / _STATE as a
+  /// KafkaException naming the partition.
+  void store_offsets(const std::vector<TopicPartition>& offsets);
+
   /// The group's committed offsets for `partitions` (offset_invalid when none), asking the
   /// group coordinator. Errors: KafkaException _TIMED_OUT, COORDINATOR_*, _STATE.
   std::vector<TopicPartition> committed(const std::vector<TopicPartition>& partitions,
@@ -95,20 +124,53 @@ class Consumer {
   /// and offset_end allowed). Errors: KafkaException _STATE, per-partition
   /// _UNKNOWN_PARTITION (not assigned), _TIMED_OUT.
   void seek(const std::vector<TopicPartition>& offsets, std::chrono::milliseconds timeout);
+  /// For each partition, the offset of the first record whose timestamp is at or after the
+  /// one given: the `offset` field carries the timestamp (ms since epoch) in and the offset
+  /// out; -1 (offset_end) when no record is that new. Asks the partition leaders (ListOffsets);
+  /// any partition of the cluster, assigned or not. Per-partition errors are left in each
+  /// TopicPartition's `error`.
+  /// Errors: KafkaException _TIMED_OUT, _INVALID_ARG (empty list), _UNKNOWN_PARTITION (all
+  /// unknown), LEADER_NOT_AVAILABLE, _STATE.
+  std::vector<TopicPartition> offsets_for_times(
+      const std::vector<TopicPartition>& partitions_with_timestamp_ms_in_offset,
+      std::chrono::milliseconds timeout) const;
+  /// Moves every assigned partition to its first record at or after `timestamp_ms` (its end
+  /// when no record is that new). Nothing assigned: does nothing. `timeout` applies to the
+  /// lookup and to the seek each. Errors: those of offsets_for_times() (and its first
+  /// per-partition error) and of seek().
+  void seek_to_timestamp(std::int64_t timestamp_ms, std::chrono::milliseconds timeout);
+  /// seek() of these assigned partitions to their first offset (their offsets are ignored).
+  /// Errors: as seek().
+  void seek_to_beginning(const std::vector<TopicPartition>& partitions,
+                         std::chrono::milliseconds timeout);
+  /// seek() of these assigned partitions to their end: only records produced from now on are
+  /// read. Errors: as seek().
+  void seek_to_end(const std::vector<TopicPartition>& partitions,
+                   std::chrono::milliseconds timeout);
+
   /// Stops / restarts fetching these assigned partitions (membership is kept).
   /// Errors: KafkaException with the first per-partition error, _STATE.
   void pause(const std::vector<TopicPartition>& partitions);
   void resume(const std::vector<TopicPartition>& partitions);
 
-  /// Leaves the group cleanly: revokes the assignment, commits if enable.auto.commit, sends
-  /// LeaveGroup. Idempotent; later calls return no error. Returns the close error (e.g.
-  /// _TIMED_OUT when the coordinator cannot be reached); the consumer is closed regardless.
+  /// Leaves the group cleanly: revokes the assignment (the rebalance listener hears it and may
+  /// still commit_sync), commits if enable.auto.commit, sends LeaveGroup. Idempotent; later calls
+  /// return no error. Returns the close error (e.g. _TIMED_OUT when the coordinator cannot be
+  /// reached); the consumer is closed regardless.
   Error close();
   /// Whether close() ran. Errors: none.
   bool closed() const noexcept;
 
   /// The group member id ("" before joining). Errors: KafkaException _STATE.
   std::string member_id() const;
+  /// "NONE" before joining a group, else "EAGER" (range, roundrobin: every rebalance revokes
+  /// everything) or "COOPERATIVE" (cooperative-sticky: only moving partitions are revoked).
+  /// Errors: KafkaException _STATE.
+  std::string rebalance_protocol() const;
+  /// The group's identity as of now (group id, generation, member id), for a transactional
+  /// producer's send_offsets_to_transaction: the coordinator then fences a zombie member of an
+  /// older generation. Errors: KafkaException _STATE.
+  detail::ConsumerGroupMetadataPtr group_metadata() const;
   /// librdkafka's instance name, e.g. "rdkafka#consumer-2". Errors: none.
   std::string name() const;
   /// The underlying handle, for librdkafka calls this class does not wrap. Errors: none.

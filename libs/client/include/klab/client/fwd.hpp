@@ -47,4 +47,10 @@ struct StringSerde;
 struct BytesSerde;
 template <typename T>
 struct JsonSerde;
+enum class RebalanceKind;
+struct RebalanceEvent;
+struct PollLoopOptions;
+struct ConfigEntry;
+struct ConsumerStats;
+class ConsumerStatsCollector;
 }  // namespace klab::client

@@ -13,8 +13,11 @@
 #include "klab/client/config.hpp"
 #include "klab/client/error.hpp"
 #include "klab/client/record.hpp"
+#include "klab/client/topic_partition.hpp"
 
 namespace klab::client {
+
+class Consumer;
 
 /// Whether a record is in the log, as far as the producer can tell (rd_kafka_message_status).
 enum class PersistenceStatus {
@@ -75,6 +78,66 @@ class Producer {
   /// Waits until every queued record has its report, or `timeout`. Returns _TIMED_OUT when
   /// records are still outstanding.
   Error flush(std::chrono::milliseconds timeout);
+
+  // --- Transactions (transactional.id must be set) -----------------------------------------
+  //
+  // The consume-transform-produce loop, exactly once between Kafka topics:
+  //
+  //   producer.init_transactions(30s);                  // once, after construction
+  //   for (;;) {
+  //     batch = poll records from the consumer (enable.auto.commit=false);
+  //     producer.begin_transaction();
+  //     for (record : batch) producer.send(transform(record));
+  //     producer.send_offsets_to_transaction(next offsets of batch, consumer, 30s);
+  //     err = producer.commit_transaction(30s);
+  //     if (err.txn_requires_abort()) { producer.abort_transaction(30s); rewind the consumer
+  //                                     to its committed offsets (seek) and redo the batch; }
+  //     else if (err.fatal())         { destroy the producer and create a new one (same
+  //                                     transactional.id: the broker fences the old one); }
+  //     else if (err.retriable())     { call commit_transaction() again; }
+  //   }
+  //
+  // Readers see the records only after the commit, and only with isolation.level
+  // read_committed (librdkafka's default; the Java consumer defaults to read_uncommitted).
+  // Every call returns the Error with librdkafka's fatal() / retriable() /
+  // txn_requires_abort() flags; _NOT_CONFIGURED without transactional.id.
+
+  /// Registers transactional.id with the transaction coordinator, fencing any older producer
+  /// with the same id and finishing (committing or aborting) its open transaction. Call once
+  /// before the first begin_transaction(); it is safe to retry after a retriable error.
+  /// Errors: _TIMED_OUT (retriable), _NOT_CONFIGURED, _CONFLICT (already running),
+  /// _FENCED / PRODUCER_FENCED and INVALID_TRANSACTION_TIMEOUT (fatal),
+  /// TRANSACTIONAL_ID_AUTHORIZATION_FAILED (fatal).
+  Error init_transactions(std::chrono::milliseconds timeout);
+  /// Starts a transaction locally (no request): every send() until commit or abort is part of
+  /// it. Errors: _STATE (not initialised, or a transaction is already open), _FENCED (fatal),
+  /// _NOT_CONFIGURED.
+  Error begin_transaction();
+  /// Adds the consumer's offsets to the transaction: they are committed for the consumer's
+  /// group if and only if the transaction commits. Each `offset` is the next record to read
+  /// (last processed + 1); partitions with a negative offset are skipped.
+  /// `consumer` is the native handle of the consumer that read the input (its group metadata
+  /// lets the broker fence zombies of the same group generation).
+  /// Errors: _STATE (no transaction open), _INVALID_ARG (no group metadata),
+  /// UNKNOWN_MEMBER_ID / ILLEGAL_GENERATION (the consumer was rebalanced out; abortable),
+  /// COORDINATOR_* and _TIMED_OUT (retriable), GROUP_AUTHORIZATION_FAILED (abortable),
+  /// _FENCED (fatal).
+  Error send_offsets_to_transaction(const std::vector<TopicPartition>& offsets,
+                                    rd_kafka_t* consumer, std::chrono::milliseconds timeout);
+  /// The same, taking the klab Consumer. Errors: as above.
+  Error send_offsets_to_transaction(const std::vector<TopicPartition>& offsets,
+                                    const Consumer& consumer, std::chrono::milliseconds timeout);
+  /// Flushes the transaction's records, then commits it. On a retriable error (e.g. _TIMED_OUT)
+  /// call it again; with txn_requires_abort() call abort_transaction().
+  /// Errors: _TIMED_OUT (retriable), _STATE, any delivery error of a record in the transaction
+  /// (abortable, e.g. _MSG_TIMED_OUT), _FENCED (fatal: a newer producer with the same
+  /// transactional.id called init_transactions()), INVALID_PRODUCER_EPOCH (fatal).
+  Error commit_transaction(std::chrono::milliseconds timeout);
+  /// Aborts the open transaction: its records become invisible to read_committed consumers and
+  /// its offsets are not committed. Records not yet delivered are purged (their reports
+  /// carry _PURGE_QUEUE / _PURGE_INFLIGHT).
+  /// Errors: _TIMED_OUT (retriable), _STATE, _FENCED (fatal).
+  Error abort_transaction(std::chrono::milliseconds timeout);
 
   /// Records queued or in flight plus reports and events not yet served. Errors: none.
   int outq_len() const;

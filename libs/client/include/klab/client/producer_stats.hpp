@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "klab/client/config.hpp"
+#include "klab/client/sample_collector.hpp"
 
 namespace klab::client {
 
@@ -25,7 +26,7 @@ struct WindowStats {
   std::int64_t p50 = 0, p75 = 0, p90 = 0, p95 = 0, p99 = 0, p99_99 = 0;
 };
 
-/// One broker connection ("brokers" entry) of the client.
+/// One broker connection ("brokers" entry) of the client, producer or consumer.
 struct BrokerStats {
   std::string name;  ///< "host:port/node_id"
   std::int32_t node_id = -1;
@@ -34,6 +35,7 @@ struct BrokerStats {
   std::int64_t txretries = 0;         ///< requests retried
   std::int64_t txerrs = 0;            ///< transmission errors
   std::int64_t produce_requests = 0;  ///< req["Produce"]: Produce requests sent
+  std::int64_t fetch_requests = 0;    ///< req["Fetch"]: Fetch requests sent (consumers only)
   std::int64_t waitresp_cnt = 0;      ///< requests in flight awaiting a response (gauge)
   std::int64_t outbuf_cnt = 0;        ///< requests queued, not yet written to the socket (gauge)
   WindowStats rtt;                    ///< request round trip as the client sees it (us)
@@ -74,7 +76,8 @@ struct ProducerStats {
   std::int64_t tx_bytes = 0;
   std::int64_t txretries = 0;  ///< sum of the brokers' txretries (no top-level field exists)
   /// Real brokers only (node_id >= 0), sorted by node id; bootstrap entries (node id -1, e.g.
-  /// "localhost:9092/bootstrap" when the brokers advertise another name) are left out.
+  /// "localhost:9092/bootstrap" when the brokers advertise another name) and a transactional
+  /// producer's logical "TxnCoordinator" entry are left out.
   std::vector<BrokerStats> brokers;
   std::vector<TopicStats> topics;  ///< sorted by name
 
@@ -102,36 +105,23 @@ struct ProducerStats {
 ///
 ///   StatsCollector stats;
 ///   config.statistics_handler(stats.handler()).statistics_interval_ms(1000);
-class StatsCollector {
- public:
-  StatsCollector();
+/// The largest values any sample showed: gauges and window stats cover one moment or interval
+/// each, so the last sample alone can miss them.
+struct ProducerSummary {
+  std::int64_t max_in_flight = 0;
+  std::int64_t max_batch_bytes = 0;
+  void update(const ProducerStats& stats);
+};
 
-  /// A handler that parses each JSON document into this collector. A document that does not
-  /// parse is skipped; the exception's text reaches stderr through the client's callback guard.
-  /// Errors: none.
-  StatisticsHandler handler() const;
-  /// The newest sample, or nullopt before the first one. Errors: none.
-  std::optional<ProducerStats> latest() const;
-  /// How many samples arrived. Errors: none.
-  std::int64_t samples() const;
+class StatsCollector : public SampleCollector<ProducerStats, ProducerSummary> {
+ public:
   /// The largest in_flight() of any sample. waitresp_cnt is a gauge read at emit time, so this
   /// is the largest value seen, not necessarily the largest that happened. Errors: none.
-  std::int64_t max_in_flight() const;
+  std::int64_t max_in_flight() const { return summary().max_in_flight; }
   /// The largest batch (bytes, after compression) any topic's batchsize window held in any
   /// sample: window stats cover one interval each, so the last sample alone may be empty.
   /// Errors: none.
-  std::int64_t max_batch_bytes() const;
-  /// Waits until a sample that arrived after `after` (steady_clock) is here; returns it, or
-  /// nullopt after `timeout`. Errors: none.
-  std::optional<ProducerStats> await_sample_after(std::chrono::steady_clock::time_point after,
-                                                  std::chrono::milliseconds timeout) const;
-
-  /// Feeds one sample as the handler does; for tests and replays. Errors: as ProducerStats::parse.
-  void add(std::string_view json);
-
- private:
-  struct State;
-  std::shared_ptr<State> state_;
+  std::int64_t max_batch_bytes() const { return summary().max_batch_bytes; }
 };
 
 }  // namespace klab::client

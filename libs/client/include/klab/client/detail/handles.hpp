@@ -26,6 +26,8 @@ using QueuePtr = std::unique_ptr<rd_kafka_queue_t, Deleter<rd_kafka_queue_destro
 using EventPtr = std::unique_ptr<rd_kafka_event_t, Deleter<rd_kafka_event_destroy>>;
 using MessagePtr = std::unique_ptr<rd_kafka_message_t, Deleter<rd_kafka_message_destroy>>;
 using ErrorPtr = std::unique_ptr<rd_kafka_error_t, Deleter<rd_kafka_error_destroy>>;
+using ConsumerGroupMetadataPtr = std::unique_ptr<rd_kafka_consumer_group_metadata_t,
+                                                 Deleter<rd_kafka_consumer_group_metadata_destroy>>;
 using MetadataPtr = std::unique_ptr<const rd_kafka_metadata_t, Deleter<rd_kafka_metadata_destroy>>;
 using GroupListPtr =
     std::unique_ptr<const rd_kafka_group_list, Deleter<rd_kafka_group_list_destroy>>;
