@@ -1,22 +1,36 @@
 // consume: records to stdout until --max, an idle --timeout-ms, or Ctrl-C.
+// Two ways to read: as a group member (subscribe: the group picks the partitions and the start
+// is its committed offset), or by manual assignment (--partition, --offset, --timestamp: klab
+// picks the partitions and where to start, and no group membership is involved).
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
+#include <charconv>
+#include <chrono>
 #include <csignal>
+#include <optional>
 #include <random>
 
 #include "commands.hpp"
 #include "context.hpp"
+#include "klab/client/admin.hpp"
 #include "klab/client/consumer.hpp"
 
 namespace klab::cli {
 namespace {
 using namespace std::chrono_literals;
+using klab::client::TopicPartition;
 
 struct ConsumeOptions {
   std::string topic;
   std::string group;
   bool from_beginning = false;
+  std::optional<std::int64_t> offset;
+  std::string timestamp;
+  std::optional<std::int32_t> partition;
+  std::string isolation = "read_uncommitted";
   long max = 0;
   long timeout_ms = 0;
   bool print_key = false;
@@ -26,18 +40,131 @@ struct ConsumeOptions {
 
 std::atomic<bool> interrupted{false};
 
+// Reads exactly `digits` decimal digits at text[at...], advancing `at`.
+std::optional<int> take_number(std::string_view text, std::size_t& at, std::size_t digits) {
+  if (at + digits > text.size()) return std::nullopt;
+  int value = 0;
+  for (std::size_t i = 0; i < digits; ++i) {
+    char c = text[at + i];
+    if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  at += digits;
+  return value;
+}
+
+bool take_char(std::string_view text, std::size_t& at, char c) {
+  if (at < text.size() && text[at] == c) {
+    ++at;
+    return true;
+  }
+  return false;
+}
+
+// Checks the partition flags against each other, before any connection (exit code 2).
+void check_combinations(const ConsumeOptions& o) {
+  if (o.offset && o.from_beginning)
+    throw CommandError(
+        "--offset and --from-beginning both say where to start: keep one (--offset 0 is the "
+        "first offset ever written, --from-beginning the oldest one still kept)",
+        2);
+  if (!o.timestamp.empty() && o.from_beginning)
+    throw CommandError(
+        "--timestamp and --from-beginning both say where to start: keep one of the two", 2);
+  if (o.offset && !o.timestamp.empty())
+    throw CommandError("--offset and --timestamp both say where to start: keep one of the two", 2);
+  if ((o.offset || !o.timestamp.empty()) && !o.group.empty() && !o.partition)
+    throw CommandError(
+        fmt::format("{} with --group needs --partition: a group member gets its partitions from "
+                    "the group, so there is nothing to seek yet; add --partition P, drop --group, "
+                    "or move the group with `klab groups reset-offsets {}`",
+                    o.offset ? "--offset" : "--timestamp", o.group),
+        2);
+  if (o.isolation != "read_uncommitted" && o.isolation != "read_committed")
+    throw CommandError(
+        fmt::format("--isolation must be read_uncommitted or read_committed, not '{}'",
+                    o.isolation),
+        2);
+}
+
+// The partitions to assign, each with its start offset. Errors: CommandError for a missing
+// topic or partition, an --offset outside the partition, a failed timestamp lookup.
+std::vector<TopicPartition> start_positions(const ConsumeOptions& o, const Context& ctx,
+                                            const klab::client::Consumer& consumer,
+                                            std::optional<std::int64_t> timestamp_ms) {
+  klab::client::Admin admin(ctx.client_config());
+  auto described = admin.describe_topics({o.topic}, 10s);
+  if (described.empty() || described.front().error)
+    throw CommandError(
+        fmt::format("topic {} does not exist: create it with `klab topics create {}` or check "
+                    "the name with `klab topics list`",
+                    o.topic, o.topic));
+  const auto& topic = described.front();
+  std::vector<TopicPartition> partitions;
+  for (const auto& p : topic.partitions)
+    if (!o.partition || p.id == *o.partition) partitions.push_back({o.topic, p.id});
+  if (partitions.empty())
+    throw CommandError(fmt::format("topic {} has partitions 0 to {}, not {}: pick one of those",
+                                   o.topic, topic.partitions.size() - 1, *o.partition),
+                       2);
+
+  if (timestamp_ms) {
+    for (auto& tp : partitions) tp.offset = *timestamp_ms;
+    auto found = consumer.offsets_for_times(partitions, 10s);
+    for (const auto& tp : found)
+      if (tp.error)
+        throw CommandError(fmt::format("looking up --timestamp in {}/{}: {}", tp.topic,
+                                       tp.partition, tp.error.to_string()));
+    // -1: no record is that new yet, so the partition starts at its end.
+    for (auto& tp : found)
+      if (tp.offset < 0) tp.offset = klab::client::offset_end;
+    return found;
+  }
+  for (auto& tp : partitions) {
+    if (o.offset) {
+      auto w = admin.watermark_offsets(tp.topic, tp.partition, 10s);
+      if (o.partition && (*o.offset < w.low || *o.offset > w.high))
+        throw CommandError(
+            fmt::format("--offset {} is outside {}/{}, which holds offsets {} to {} (the next "
+                        "record gets {}): pick an offset in that range",
+                        *o.offset, tp.topic, tp.partition, w.low, w.high - 1, w.high),
+            2);
+      // Reading every partition: each starts at N, or at the nearest end of what it holds.
+      tp.offset = std::clamp(*o.offset, w.low, w.high);
+    } else if (!o.group.empty()) {
+      tp.offset = klab::client::offset_stored;  // the group's commit, else auto.offset.reset
+    } else {
+      tp.offset = o.from_beginning ? klab::client::offset_beginning : klab::client::offset_end;
+    }
+  }
+  return partitions;
+}
+
 void cmd_consume(const ConsumeOptions& o) {
+  check_combinations(o);
+  std::optional<std::int64_t> timestamp_ms;
+  if (!o.timestamp.empty()) timestamp_ms = parse_timestamp_ms("--timestamp", o.timestamp);
+  bool manual = o.partition || o.offset || timestamp_ms;
+
   auto ctx = make_context();
   auto config = ctx.client_config();
   bool own_group = !o.group.empty();
   // Without --group, a throw-away group that never commits, like kafka-console-consumer.
+  // (librdkafka 2.0.2 wants a group.id even for manual assignment; it never joins it.)
   std::string group =
       own_group ? o.group : "klab-console-" + std::to_string(std::random_device{}() % 1000000);
   config.set("group.id", group);
   config.set("auto.offset.reset", o.from_beginning ? "earliest" : "latest");
-  config.set("enable.auto.commit", own_group ? "true" : "false");
+  // With manual assignment only the final commit_sync() below writes the group's offsets.
+  config.set("enable.auto.commit", own_group && !manual ? "true" : "false");
+  config.isolation_level(o.isolation == "read_committed"
+                             ? klab::client::IsolationLevel::read_committed
+                             : klab::client::IsolationLevel::read_uncommitted);
   klab::client::Consumer consumer(config);
-  consumer.subscribe({o.topic});
+  if (manual)
+    consumer.assign(start_positions(o, ctx, consumer, timestamp_ms));
+  else
+    consumer.subscribe({o.topic});
   std::signal(SIGINT, [](int) { interrupted = true; });
   std::signal(SIGTERM, [](int) { interrupted = true; });
 
@@ -70,12 +197,97 @@ void cmd_consume(const ConsumeOptions& o) {
     std::fflush(stdout);
     ++count;
   }
-  if (own_group) consumer.commit_sync();
+  if (own_group && count > 0) {
+    try {
+      consumer.commit_sync();
+    } catch (const klab::KafkaException& e) {
+      consumer.close();
+      throw CommandError(fmt::format(
+          "the records were read but committing them to group {} failed ({}){}", o.group,
+          e.error().to_string(),
+          manual ? ": a group with active members refuses commits from outside it; stop its "
+                   "consumers or drop --group"
+                 : ": run the command again"));
+    }
+  }
   consumer.close();
   fmt::print(stderr, "Consumed {} record(s) from {}.\n", count, o.topic);
 }
 
 }  // namespace
+
+std::int64_t parse_timestamp_ms(std::string_view flag, const std::string& text) {
+  auto bad = [&](std::string_view why) {
+    return CommandError(fmt::format("{} '{}' {}: give milliseconds since the epoch (e.g. "
+                                    "1795514400000) or a date and time like "
+                                    "2026-11-24T10:00:00Z or 2026-11-24T19:00:00+09:00",
+                                    flag, text, why),
+                        2);
+  };
+  if (!text.empty() &&
+      std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); })) {
+    std::int64_t ms = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
+    if (ec != std::errc{} || end != text.data() + text.size()) throw bad("is too large");
+    return ms;
+  }
+  // YYYY-MM-DDTHH:MM[:SS[.fff]] followed by Z or +HH:MM / -HH:MM.
+  std::size_t at = 0;
+  auto year = take_number(text, at, 4);
+  bool date_ok = year && take_char(text, at, '-');
+  auto month = date_ok ? take_number(text, at, 2) : std::nullopt;
+  date_ok = month && take_char(text, at, '-');
+  auto day = date_ok ? take_number(text, at, 2) : std::nullopt;
+  if (!day) throw bad("is not a timestamp");
+  if (!take_char(text, at, 'T') && !take_char(text, at, ' '))
+    throw bad("has no time of day (THH:MM:SS)");
+  auto hour = take_number(text, at, 2);
+  auto minute = hour && take_char(text, at, ':') ? take_number(text, at, 2) : std::nullopt;
+  if (!minute) throw bad("has no valid time of day (THH:MM:SS)");
+  int second = 0;
+  int millis = 0;
+  if (take_char(text, at, ':')) {
+    auto s = take_number(text, at, 2);
+    if (!s) throw bad("has no valid seconds");
+    second = *s;
+    if (take_char(text, at, '.')) {
+      int digits = 0;
+      while (at < text.size() && std::isdigit(static_cast<unsigned char>(text[at]))) {
+        if (digits < 3) millis = millis * 10 + (text[at] - '0');
+        ++digits;
+        ++at;
+      }
+      if (digits == 0) throw bad("has a '.' without fractional seconds");
+      for (int d = digits; d < 3; ++d) millis *= 10;
+    }
+  }
+  std::chrono::minutes zone{0};
+  if (take_char(text, at, 'Z') || take_char(text, at, 'z')) {
+  } else if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
+    int sign = text[at] == '-' ? -1 : 1;
+    ++at;
+    auto zh = take_number(text, at, 2);
+    take_char(text, at, ':');
+    auto zm = zh ? take_number(text, at, 2) : std::nullopt;
+    if (!zm) throw bad("has an invalid time zone offset");
+    zone = std::chrono::minutes(sign * (*zh * 60 + *zm));
+  } else if (at == text.size()) {
+    throw bad("has no time zone (add Z for UTC, or an offset such as +09:00)");
+  }
+  if (at != text.size()) throw bad("has unexpected text at the end");
+
+  std::chrono::year_month_day date{std::chrono::year(*year),
+                                   std::chrono::month(static_cast<unsigned>(*month)),
+                                   std::chrono::day(static_cast<unsigned>(*day))};
+  if (!date.ok() || *hour > 23 || *minute > 59 || second > 59)
+    throw bad("is not a valid date and time");
+  auto instant = std::chrono::sys_days(date) + std::chrono::hours(*hour) +
+                 std::chrono::minutes(*minute) + std::chrono::seconds(second) +
+                 std::chrono::milliseconds(millis) - zone;
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(instant.time_since_epoch());
+  if (ms.count() < 0) throw bad("is before 1970");
+  return ms.count();
+}
 
 void add_consume_command(CLI::App& app) {
   static ConsumeOptions o;
@@ -86,6 +298,21 @@ void add_consume_command(CLI::App& app) {
                 "group that commits nothing)");
   c->add_flag("--from-beginning", o.from_beginning,
               "start at the earliest offset when the group has no committed offset");
+  c->add_option("--partition,-p", o.partition,
+                "read only this partition, assigned directly (no group membership or "
+                "rebalancing); with --group, still resumes from and commits the group's offset")
+      ->check(CLI::NonNegativeNumber);
+  c->add_option("--offset", o.offset,
+                "start at this offset: in --partition, or in every partition (each clamped to "
+                "what it holds)")
+      ->check(CLI::NonNegativeNumber);
+  c->add_option("--timestamp", o.timestamp,
+                "start at the first record at or after this time: ms since the epoch or "
+                "2026-11-24T10:00:00Z (a zone, Z or +09:00, is required)");
+  c->add_option("--isolation", o.isolation,
+                "read_uncommitted (every record, even of open or aborted transactions) or "
+                "read_committed (only committed transactions, up to the last stable offset)")
+      ->capture_default_str();
   c->add_option("--max,-n", o.max, "stop after this many records")->check(CLI::NonNegativeNumber);
   c->add_option("--timeout-ms", o.timeout_ms, "stop after this long without a record")
       ->check(CLI::NonNegativeNumber);

@@ -1,13 +1,30 @@
-// groups list|describe: consumer groups, their members and their lag.
+// groups list|describe|reset-offsets: consumer groups, their members, their lag, and moving
+// their committed offsets while they are stopped.
 #include <fmt/core.h>
+
+#include <algorithm>
+#include <optional>
+#include <random>
 
 #include "commands.hpp"
 #include "context.hpp"
 #include "klab/client/admin.hpp"
+#include "klab/client/consumer.hpp"
 
 namespace klab::cli {
 namespace {
 using namespace std::chrono_literals;
+using klab::client::TopicPartition;
+
+std::string offset_text(std::int64_t offset) { return offset >= 0 ? std::to_string(offset) : "-"; }
+
+// "node 1 (127.0.0.1:9092)", or just "node 1" when the cluster does not list it.
+std::string broker_text(klab::client::Admin& admin, std::int32_t id) {
+  if (id < 0) return "unknown";
+  for (const auto& b : admin.describe_cluster(10s).brokers)
+    if (b.id == id) return fmt::format("node {} ({}:{})", id, b.host, b.port);
+  return fmt::format("node {}", id);
+}
 
 void cmd_list() {
   auto ctx = make_context();
@@ -22,14 +39,23 @@ void cmd_describe(const std::string& group) {
   auto ctx = make_context();
   klab::client::Admin admin(ctx.client_config());
   auto g = admin.describe_group(group, 10s);
-  fmt::print("Group {}  state {}  protocol {}  members {}\n", g.group_id, g.state, g.protocol,
-             g.members.size());
-  for (const auto& m : g.members) {
-    std::string parts;
-    for (const auto& tp : m.assignment)
-      parts += (parts.empty() ? "" : " ") + tp.topic + "/" + std::to_string(tp.partition);
-    fmt::print("  member {} ({}, {}): {}\n", m.member_id, m.client_id, m.client_host,
-               parts.empty() ? "-" : parts);
+  if (g.error)
+    throw CommandError(fmt::format("describing group {}: {}", group, g.error.to_string()));
+  fmt::print("Group {}  state {}  protocol {}  members {}\n", g.group_id, g.state,
+             g.protocol.empty() ? "-" : g.protocol, g.members.size());
+  fmt::print("  coordinator {}\n", broker_text(admin, g.coordinator_id));
+  if (g.state == "Dead")
+    fmt::print(stderr, "(no group {} is known to the cluster: nothing committed, no members)\n",
+               group);
+  if (!g.members.empty()) {
+    fmt::print("\n  {:<50} {:<24} {:<16} {}\n", "member", "client", "host", "partitions");
+    for (const auto& m : g.members) {
+      std::string parts;
+      for (const auto& tp : m.assignment)
+        parts += (parts.empty() ? "" : " ") + tp.topic + "/" + std::to_string(tp.partition);
+      fmt::print("  {:<50} {:<24} {:<16} {}\n", m.member_id, m.client_id, m.client_host,
+                 parts.empty() ? "-" : parts);
+    }
   }
   auto lag = admin.group_lag(group, 10s);
   long total = 0;
@@ -37,10 +63,129 @@ void cmd_describe(const std::string& group) {
              "lag");
   for (const auto& l : lag) {
     fmt::print("  {:<40} {:>9} {:>10} {:>10} {:>8}\n", l.topic, l.partition,
-               l.committed >= 0 ? std::to_string(l.committed) : "-", l.log_end, l.lag);
+               offset_text(l.committed), l.log_end, l.lag);
     total += l.lag;
   }
   fmt::print("  total lag {}\n", total);
+}
+
+struct ResetOptions {
+  std::string group;
+  std::string topic;
+  bool to_earliest = false;
+  bool to_latest = false;
+  std::optional<std::int64_t> to_offset;
+  std::string to_datetime;
+  bool execute = false;
+};
+
+// The offset each partition of the topic would move to, with its current commit alongside.
+struct PlannedReset {
+  std::int32_t partition = 0;
+  std::int64_t current = klab::client::offset_invalid;
+  std::int64_t target = 0;
+  std::string note;
+};
+
+void cmd_reset_offsets(const ResetOptions& o) {
+  int targets = int(o.to_earliest) + int(o.to_latest) + int(o.to_offset.has_value()) +
+                int(!o.to_datetime.empty());
+  if (targets != 1)
+    throw CommandError(
+        fmt::format("{}: give exactly one of --to-earliest, --to-latest, --to-offset N, "
+                    "--to-datetime TIME",
+                    targets == 0 ? "where to? no target offset given" : "more than one target"),
+        2);
+  std::optional<std::int64_t> at_ms;
+  if (!o.to_datetime.empty()) at_ms = parse_timestamp_ms("--to-datetime", o.to_datetime);
+
+  auto ctx = make_context();
+  klab::client::Admin admin(ctx.client_config());
+  auto g = admin.describe_group(o.group, 10s);
+  if (g.error)
+    throw CommandError(fmt::format("describing group {}: {}", o.group, g.error.to_string()));
+  if (!g.members.empty())
+    throw CommandError(fmt::format(
+        "group {} has {} active member(s): stop its consumers first (offsets can only be "
+        "reset while the group is empty; see `klab groups describe {}`)",
+        o.group, g.members.size(), o.group));
+
+  auto described = admin.describe_topics({o.topic}, 10s);
+  if (described.empty() || described.front().error)
+    throw CommandError(
+        fmt::format("topic {} does not exist: check the name with `klab topics "
+                    "list`",
+                    o.topic));
+  std::vector<TopicPartition> partitions;
+  for (const auto& p : described.front().partitions) partitions.push_back({o.topic, p.id});
+  std::vector<TopicPartition> committed;  // none for a group that does not exist yet
+  if (g.state != "Dead") committed = admin.committed_offsets(o.group, partitions, 10s);
+
+  std::vector<TopicPartition> by_time;
+  if (at_ms) {
+    // ListOffsets by timestamp needs a consumer handle; it never joins a group.
+    auto config = ctx.client_config();
+    config.set("group.id", "klab-reset-lookup-" + std::to_string(std::random_device{}() % 1000000));
+    klab::client::Consumer lookup(config);
+    auto query = partitions;
+    for (auto& tp : query) tp.offset = *at_ms;
+    by_time = lookup.offsets_for_times(query, 10s);
+    lookup.close();
+  }
+
+  std::vector<PlannedReset> plan;
+  for (const auto& tp : partitions) {
+    PlannedReset r;
+    r.partition = tp.partition;
+    for (const auto& c : committed)
+      if (c.partition == tp.partition) r.current = c.offset;
+    auto w = admin.watermark_offsets(o.topic, tp.partition, 10s);
+    if (o.to_earliest) {
+      r.target = w.low;
+    } else if (o.to_latest) {
+      r.target = w.high;
+    } else if (o.to_offset) {
+      r.target = std::clamp(*o.to_offset, w.low, w.high);
+      if (r.target != *o.to_offset)
+        r.note = fmt::format("{} is outside {}..{}", *o.to_offset, w.low, w.high);
+    } else {
+      auto found = std::find_if(by_time.begin(), by_time.end(),
+                                [&](const auto& b) { return b.partition == tp.partition; });
+      if (found == by_time.end() || found->error)
+        throw CommandError(
+            fmt::format("looking up --to-datetime in {}/{}: {}", o.topic, tp.partition,
+                        found == by_time.end() ? "no answer" : found->error.to_string()));
+      r.target = found->offset >= 0 ? found->offset : w.high;
+      if (found->offset < 0) r.note = "no record that new: log end";
+    }
+    plan.push_back(r);
+  }
+
+  fmt::print("{} offsets of group {} on topic {}:\n", o.execute ? "Resetting" : "Plan to reset",
+             o.group, o.topic);
+  fmt::print("  {:<40} {:>9} {:>10} {:>10}\n", "topic", "partition", "committed", "new");
+  for (const auto& r : plan)
+    fmt::print("  {:<40} {:>9} {:>10} {:>10}{}\n", o.topic, r.partition, offset_text(r.current),
+               r.target, r.note.empty() ? "" : "  (" + r.note + ")");
+  if (!o.execute) {
+    fmt::print("Dry run: nothing changed. Add --execute to apply this plan.\n");
+    return;
+  }
+  std::vector<TopicPartition> offsets;
+  for (const auto& r : plan) offsets.push_back({o.topic, r.partition, r.target});
+  try {
+    admin.alter_group_offsets(o.group, offsets, 10s);
+  } catch (const klab::KafkaException& e) {
+    if (e.error().code() == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID ||
+        e.error().code() == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS)
+      throw CommandError(fmt::format(
+          "group {} gained active members while resetting ({}): stop its consumers first", o.group,
+          e.error().name()));
+    throw CommandError(
+        fmt::format("resetting the offsets of group {}: {}", o.group, e.error().to_string()));
+  }
+  fmt::print("Done: group {} will read {} from the new offsets when its consumers start.\n",
+             o.group, o.topic);
 }
 
 }  // namespace
@@ -50,9 +195,30 @@ void add_group_commands(CLI::App& app) {
   groups->require_subcommand(1);
   groups->add_subcommand("list", "Group names and states")->callback([] { cmd_list(); });
   static std::string group;
-  auto* d = groups->add_subcommand("describe", "Members, assignments and per-partition lag");
+  auto* d = groups->add_subcommand(
+      "describe", "State, coordinator, members with their partitions, and per-partition lag");
   d->add_option("group", group, "group id")->required();
   d->callback([] { cmd_describe(group); });
+
+  static ResetOptions r;
+  auto* reset = groups->add_subcommand(
+      "reset-offsets",
+      "Move a stopped group's committed offsets on a topic (a dry run unless --execute)");
+  reset->add_option("group", r.group, "group id")->required();
+  reset->add_option("--topic,-t", r.topic, "topic whose partitions to move (all of them)")
+      ->required();
+  reset->add_flag("--to-earliest", r.to_earliest, "to the oldest record still kept");
+  reset->add_flag("--to-latest", r.to_latest, "to the log end: skip everything there now");
+  reset
+      ->add_option("--to-offset", r.to_offset,
+                   "to this offset in every partition (clamped to what each holds)")
+      ->check(CLI::NonNegativeNumber);
+  reset->add_option("--to-datetime", r.to_datetime,
+                    "to the first record at or after this time: ms since the epoch or "
+                    "2026-11-24T10:00:00Z (a zone, Z or +09:00, is required)");
+  reset->add_flag("--execute", r.execute,
+                  "apply the plan (without it, only print the plan: current and new offsets)");
+  reset->callback([] { cmd_reset_offsets(r); });
 }
 
 }  // namespace klab::cli

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "klab/client/config.hpp"
 
@@ -13,7 +14,7 @@ void add_cluster_commands(CLI::App& app);  // up, down, status, reset
 void add_topic_commands(CLI::App& app);    // topics list|create|describe|delete
 void add_produce_command(CLI::App& app);
 void add_consume_command(CLI::App& app);
-void add_group_commands(CLI::App& app);  // groups list|describe
+void add_group_commands(CLI::App& app);  // groups list|describe|reset-offsets
 void add_progress_command(CLI::App& app);
 void add_perf_commands(CLI::App& app);  // perf produce
 
@@ -34,5 +35,10 @@ void add_producer_tuning_options(CLI::App& command, ProducerTuning& tuning);
 /// Errors: CommandError (exit code 2) naming the flag: an unknown --acks or --compression
 /// value, --idempotent with --acks other than all, a value librdkafka rejects.
 klab::client::Config producer_tuning_config(const ProducerTuning& tuning);
+
+/// A point in time typed on the command line, as ms since the epoch: either that number, or an
+/// ISO 8601 date and time with a zone (2026-11-24T10:00:00Z, 2026-11-24T19:00:00.250+09:00).
+/// Errors: CommandError (exit code 2) naming `flag` and the accepted forms.
+std::int64_t parse_timestamp_ms(std::string_view flag, const std::string& text);
 
 }  // namespace klab::cli

@@ -6,16 +6,25 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
+#include <thread>
 
+#include "klab/client/consumer.hpp"
+#include "klab/client/producer.hpp"
+#include "klab/cluster/kafka_runtime.hpp"
 #include "klab/cluster/lab_paths.hpp"
 #include "klab/cluster/ports.hpp"
 #include "klab/cluster/subprocess.hpp"
+#include "klab/cluster/target.hpp"
 
 namespace {
 namespace fs = std::filesystem;
@@ -227,6 +236,18 @@ TEST_F(KlabCli, PerfProduceHelpListsItsOptions) {
     EXPECT_NE(r.output.find(opt), std::string::npos) << opt << " in " << r.output;
 }
 
+TEST_F(KlabCli, ResetOffsetsHelpListsItsOptions) {
+  LabHome home(false);
+  auto r = home.run({"groups", "reset-offsets", "--help"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  for (auto opt :
+       {"--topic", "--to-earliest", "--to-latest", "--to-offset", "--to-datetime", "--execute"})
+    EXPECT_NE(r.output.find(opt), std::string::npos) << opt << " in " << r.output;
+  auto none = home.run({"groups", "reset-offsets", "g", "--topic", "t"});
+  EXPECT_EQ(none.exit_code, 2) << none.output;
+  EXPECT_NE(none.output.find("exactly one of --to-earliest"), std::string::npos) << none.output;
+}
+
 TEST_F(KlabCli, ResetNeedsConfirmationAndARunningLabRefusesIt) {
   LabHome home;
   auto r = home.run({"reset"});
@@ -373,6 +394,286 @@ TEST_F(KlabCliOnRunningLab, PerfProduceReportsThroughputAndLatencyJson) {
   EXPECT_GE(lat["p99_9"].get<double>(), lat["p99"].get<double>()) << result;
   EXPECT_GE(lat["max"].get<double>(), lat["p99_9"].get<double>()) << result;
   EXPECT_EQ(j["topic"].get<std::string>().rfind("perf-", 0), 0u) << result;
+}
+
+// Offsets per partition as a table shows them: committed ("-" = -1), log end, lag.
+struct PartitionOffsets {
+  std::int64_t committed = -1;
+  std::int64_t log_end = -1;
+  std::int64_t lag = -1;
+  friend bool operator==(const PartitionOffsets&, const PartitionOffsets&) = default;
+};
+std::ostream& operator<<(std::ostream& os, const PartitionOffsets& p) {
+  return os << "committed " << p.committed << " end " << p.log_end << " lag " << p.lag;
+}
+std::int64_t number_or_minus_one(const std::string& text) {
+  return text == "-" ? -1 : std::stoll(text);
+}
+
+// Rows of `klab groups describe` for `topic`: "  topic partition committed end lag".
+std::map<int, PartitionOffsets> klab_lag_table(const std::string& output,
+                                               const std::string& topic) {
+  std::map<int, PartitionOffsets> rows;
+  std::istringstream lines(output);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream words(line);
+    std::string t, partition, committed, end, lag;
+    if (!(words >> t >> partition >> committed >> end >> lag) || t != topic) continue;
+    rows[std::stoi(partition)] = {number_or_minus_one(committed), std::stoll(end), std::stoll(lag)};
+  }
+  return rows;
+}
+
+// Rows of Kafka's ConsumerGroupCommand --describe for `topic`, found by its header's columns.
+std::map<int, PartitionOffsets> kafka_lag_table(const std::string& output,
+                                                const std::string& topic) {
+  std::map<int, PartitionOffsets> rows;
+  std::istringstream lines(output);
+  std::string line;
+  std::map<std::string, std::size_t> column;
+  while (std::getline(lines, line)) {
+    std::istringstream words(line);
+    std::vector<std::string> cells;
+    for (std::string w; words >> w;) cells.push_back(w);
+    if (std::find(cells.begin(), cells.end(), "CURRENT-OFFSET") != cells.end()) {
+      column.clear();
+      for (std::size_t i = 0; i < cells.size(); ++i) column[cells[i]] = i;
+      continue;
+    }
+    if (column.empty() || cells.size() <= column["LAG"] || cells[column["TOPIC"]] != topic)
+      continue;
+    rows[std::stoi(cells[column["PARTITION"]])] = {
+        number_or_minus_one(cells[column["CURRENT-OFFSET"]]),
+        std::stoll(cells[column["LOG-END-OFFSET"]]), number_or_minus_one(cells[column["LAG"]])};
+  }
+  return rows;
+}
+
+// Client settings for the lab the suite started, for producers and consumers in this process.
+klab::client::Config lab_client_config(const LabHome& home) {
+  auto paths = klab::cluster::LabPaths::at(home.dir());
+  return klab::cluster::client_config(klab::cluster::resolve_target(paths));
+}
+
+// "2026-11-24T10:00:00.250Z" for ms since the epoch.
+std::string iso8601_utc(std::int64_t ms) {
+  std::time_t seconds = ms / 1000;
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  char millis[8];
+  std::snprintf(millis, sizeof millis, ".%03dZ", static_cast<int>(ms % 1000));
+  return std::string(text) + millis;
+}
+
+// Produces `lines` (newline-separated) into one partition with `klab produce`.
+void produce_to(const LabHome& home, const std::string& topic, int partition,
+                const std::string& lines) {
+  auto p = home.run({"produce", topic, "--partition", std::to_string(partition)}, lines);
+  ASSERT_EQ(p.exit_code, 0) << p.output;
+}
+
+TEST_F(KlabCliOnRunningLab, ConsumeFromOffsetOnOnePartition) {
+  ASSERT_EQ(home_->run({"topics", "create", "cli-offset", "--partitions", "2"}).exit_code, 0);
+  produce_to(*home_, "cli-offset", 0, "a0\na1\na2\na3\na4\n");
+  produce_to(*home_, "cli-offset", 1, "b0\nb1\n");
+
+  auto c = home_->run({"consume", "cli-offset", "--partition", "0", "--offset", "2", "--max", "3",
+                       "--print-offset", "--timeout-ms", "30000"});
+  ASSERT_EQ(c.exit_code, 0) << c.output;
+  EXPECT_NE(c.output.find("cli-offset/0@2\ta2\ncli-offset/0@3\ta3\ncli-offset/0@4\ta4\n"),
+            std::string::npos)
+      << c.output;
+  EXPECT_EQ(c.output.find("a1"), std::string::npos) << "starts at offset 2: " << c.output;
+  EXPECT_EQ(c.output.find("b0"), std::string::npos) << "only partition 0: " << c.output;
+
+  // Without --partition the offset applies to every partition.
+  auto all = home_->run({"consume", "cli-offset", "--offset", "1", "--max", "5", "--print-offset",
+                         "--timeout-ms", "30000"});
+  ASSERT_EQ(all.exit_code, 0) << all.output;
+  for (auto want : {"cli-offset/0@1\ta1", "cli-offset/0@4\ta4", "cli-offset/1@1\tb1"})
+    EXPECT_NE(all.output.find(want), std::string::npos) << want << " in " << all.output;
+  EXPECT_EQ(all.output.find("b0"), std::string::npos) << all.output;
+
+  auto past = home_->run({"consume", "cli-offset", "--partition", "1", "--offset", "9"});
+  EXPECT_EQ(past.exit_code, 2) << past.output;
+  EXPECT_NE(past.output.find("--offset 9 is outside cli-offset/1"), std::string::npos)
+      << past.output;
+  auto no_partition = home_->run({"consume", "cli-offset", "--partition", "5", "--offset", "0"});
+  EXPECT_NE(no_partition.exit_code, 0);
+  EXPECT_NE(no_partition.output.find("partitions 0 to 1"), std::string::npos)
+      << no_partition.output;
+}
+
+TEST_F(KlabCliOnRunningLab, ConsumeFromTimestamp) {
+  ASSERT_EQ(home_->run({"topics", "create", "cli-time", "--partitions", "2"}).exit_code, 0);
+  // Records one second apart, a few minutes ago (recent enough for any broker timestamp check).
+  auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  std::int64_t base = now_ms - 10 * 60 * 1000;
+  {
+    klab::client::Producer producer(lab_client_config(*home_));
+    for (int i = 0; i < 4; ++i) {
+      klab::client::ProducerRecord r;
+      r.topic = "cli-time";
+      r.partition = i % 2;
+      r.value = "t" + std::to_string(i);
+      r.timestamp = base + i * 1000;
+      auto report = producer.send_sync(std::move(r), 30s);
+      ASSERT_FALSE(report.error) << report.error.to_string();
+    }
+  }
+  // t2 (partition 0) and t3 (partition 1) are at or after base + 1500.
+  for (auto at : {std::to_string(base + 1500), iso8601_utc(base + 1500)}) {
+    auto c = home_->run(
+        {"consume", "cli-time", "--timestamp", at, "--max", "2", "--timeout-ms", "30000"});
+    ASSERT_EQ(c.exit_code, 0) << at << ": " << c.output;
+    EXPECT_NE(c.output.find("t2\n"), std::string::npos) << at << ": " << c.output;
+    EXPECT_NE(c.output.find("t3\n"), std::string::npos) << at << ": " << c.output;
+    EXPECT_EQ(c.output.find("t0\n"), std::string::npos) << at << ": " << c.output;
+    EXPECT_EQ(c.output.find("t1\n"), std::string::npos) << at << ": " << c.output;
+  }
+  auto one =
+      home_->run({"consume", "cli-time", "--partition", "1", "--timestamp", iso8601_utc(base + 500),
+                  "--max", "2", "--print-offset", "--timeout-ms", "30000"});
+  ASSERT_EQ(one.exit_code, 0) << one.output;
+  EXPECT_NE(one.output.find("cli-time/1@0\tt1\ncli-time/1@1\tt3\n"), std::string::npos)
+      << one.output;
+
+  auto no_zone = home_->run({"consume", "cli-time", "--timestamp", "2026-11-24T10:00:00"});
+  EXPECT_EQ(no_zone.exit_code, 2) << no_zone.output;
+  EXPECT_NE(no_zone.output.find("has no time zone"), std::string::npos) << no_zone.output;
+}
+
+TEST_F(KlabCliOnRunningLab, ConsumeRejectsOffsetWithFromBeginning) {
+  auto r = home_->run(
+      {"consume", "cli-records", "--partition", "0", "--offset", "1", "--from-beginning"});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--offset and --from-beginning"), std::string::npos) << r.output;
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << "one line: " << r.output;
+
+  auto grouped = home_->run({"consume", "cli-records", "--group", "g", "--offset", "1"});
+  EXPECT_EQ(grouped.exit_code, 2) << grouped.output;
+  EXPECT_NE(grouped.output.find("--offset with --group needs --partition"), std::string::npos)
+      << grouped.output;
+  auto isolation = home_->run({"consume", "cli-records", "--isolation", "serializable"});
+  EXPECT_EQ(isolation.exit_code, 2) << isolation.output;
+  EXPECT_NE(isolation.output.find("read_uncommitted or read_committed"), std::string::npos)
+      << isolation.output;
+}
+
+TEST_F(KlabCliOnRunningLab, GroupsDescribeMatchesKafkasOwnConsumerGroupsTool) {
+  ASSERT_EQ(home_->run({"topics", "create", "cli-lag", "--partitions", "3"}).exit_code, 0);
+  produce_to(*home_, "cli-lag", 0, "x\nx\nx\n");
+  produce_to(*home_, "cli-lag", 1, "y\ny\n");
+  produce_to(*home_, "cli-lag", 2, "z\n");
+  auto c = home_->run({"consume", "cli-lag", "--group", "cli-lag-readers", "--from-beginning",
+                       "--max", "6", "--timeout-ms", "30000"});
+  ASSERT_EQ(c.exit_code, 0) << c.output;
+  produce_to(*home_, "cli-lag", 1, "y\ny\n");  // lag 2 on partition 1
+
+  auto ours = home_->run({"groups", "describe", "cli-lag-readers"});
+  ASSERT_EQ(ours.exit_code, 0) << ours.output;
+  EXPECT_NE(ours.output.find("state Empty"), std::string::npos) << ours.output;
+  EXPECT_NE(ours.output.find("coordinator node 1 (127.0.0.1:"), std::string::npos) << ours.output;
+  auto klab_rows = klab_lag_table(ours.output, "cli-lag");
+
+  auto bootstrap =
+      klab::cluster::resolve_target(klab::cluster::LabPaths::at(home_->dir())).bootstrap;
+  auto kafka =
+      klab::cluster::KafkaRuntime::locate(klab::cluster::LabPaths::discover())
+          .run_tool("org.apache.kafka.tools.consumer.group.ConsumerGroupCommand",
+                    {"--bootstrap-server", bootstrap, "--describe", "--group", "cli-lag-readers"},
+                    120s);
+  ASSERT_EQ(kafka.exit_code, 0) << kafka.output;
+  auto kafka_rows = kafka_lag_table(kafka.output, "cli-lag");
+
+  std::map<int, PartitionOffsets> expected{{0, {3, 3, 0}}, {1, {2, 4, 2}}, {2, {1, 1, 0}}};
+  EXPECT_EQ(kafka_rows, expected) << kafka.output;
+  EXPECT_EQ(klab_rows, kafka_rows) << "klab:\n" << ours.output << "\nkafka:\n" << kafka.output;
+  EXPECT_NE(ours.output.find("total lag 2"), std::string::npos) << ours.output;
+}
+
+// Reads 3 records into `group` so it has committed offset 3 on partition 0 of `topic`.
+void group_read_three(const LabHome& home, const std::string& topic, const std::string& group) {
+  ASSERT_EQ(home.run({"topics", "create", topic}).exit_code, 0);
+  produce_to(home, topic, 0, "r0\nr1\nr2\n");
+  auto c = home.run({"consume", topic, "--group", group, "--from-beginning", "--max", "3",
+                     "--timeout-ms", "30000"});
+  ASSERT_EQ(c.exit_code, 0) << c.output;
+}
+
+TEST_F(KlabCliOnRunningLab, ResetOffsetsIsADryRunUnlessExecute) {
+  group_read_three(*home_, "cli-reset-dry", "cli-reset-dry-g");
+  auto plan = home_->run(
+      {"groups", "reset-offsets", "cli-reset-dry-g", "--topic", "cli-reset-dry", "--to-earliest"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.output;
+  EXPECT_TRUE(std::regex_search(plan.output, std::regex(R"(cli-reset-dry +0 +3 +0\n)")))
+      << "partition 0: committed 3, new 0: " << plan.output;
+  EXPECT_NE(plan.output.find("Dry run: nothing changed"), std::string::npos) << plan.output;
+  auto unchanged = home_->run({"groups", "describe", "cli-reset-dry-g"});
+  EXPECT_EQ((klab_lag_table(unchanged.output, "cli-reset-dry")[0]), (PartitionOffsets{3, 3, 0}))
+      << unchanged.output;
+
+  auto applied = home_->run({"groups", "reset-offsets", "cli-reset-dry-g", "--topic",
+                             "cli-reset-dry", "--to-offset", "1", "--execute"});
+  ASSERT_EQ(applied.exit_code, 0) << applied.output;
+  EXPECT_EQ(applied.output.find("Dry run"), std::string::npos) << applied.output;
+  auto moved = home_->run({"groups", "describe", "cli-reset-dry-g"});
+  EXPECT_EQ((klab_lag_table(moved.output, "cli-reset-dry")[0]), (PartitionOffsets{1, 3, 2}))
+      << moved.output;
+}
+
+TEST_F(KlabCliOnRunningLab, ResetOffsetsToEarliestThenConsumeRereads) {
+  group_read_three(*home_, "cli-reread", "cli-reread-g");
+  auto nothing_new = home_->run(
+      {"consume", "cli-reread", "--group", "cli-reread-g", "--max", "1", "--timeout-ms", "3000"});
+  ASSERT_EQ(nothing_new.exit_code, 0) << nothing_new.output;
+  EXPECT_NE(nothing_new.output.find("Consumed 0 record(s)"), std::string::npos)
+      << nothing_new.output;
+
+  auto reset = home_->run({"groups", "reset-offsets", "cli-reread-g", "--topic", "cli-reread",
+                           "--to-earliest", "--execute"});
+  ASSERT_EQ(reset.exit_code, 0) << reset.output;
+  auto again = home_->run(
+      {"consume", "cli-reread", "--group", "cli-reread-g", "--max", "3", "--timeout-ms", "30000"});
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_NE(again.output.find("r0\nr1\nr2\n"), std::string::npos) << again.output;
+}
+
+TEST_F(KlabCliOnRunningLab, ResetOffsetsRefusedWhileMembersAreActive) {
+  group_read_three(*home_, "cli-busy", "cli-busy-g");
+  std::atomic<bool> stop{false};
+  std::thread member([&] {
+    auto config = lab_client_config(*home_);
+    config.set("group.id", "cli-busy-g");
+    klab::client::Consumer consumer(config);
+    consumer.subscribe({"cli-busy"});
+    while (!stop) consumer.poll(100ms);
+    consumer.close();
+  });
+  // Await the member's join, as describe reports it.
+  bool joined = false;
+  for (auto deadline = std::chrono::steady_clock::now() + 60s;
+       !joined && std::chrono::steady_clock::now() < deadline;)
+    joined = home_->run({"groups", "describe", "cli-busy-g"}).output.find("state Stable") !=
+             std::string::npos;
+  ASSERT_TRUE(joined) << home_->run({"groups", "describe", "cli-busy-g"}).output;
+
+  auto r = home_->run({"groups", "reset-offsets", "cli-busy-g", "--topic", "cli-busy",
+                       "--to-earliest", "--execute"});
+  auto described = home_->run({"groups", "describe", "cli-busy-g"});
+  stop = true;
+  member.join();
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("group cli-busy-g has 1 active member(s): stop its consumers first"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << "one line: " << r.output;
+  EXPECT_EQ((klab_lag_table(described.output, "cli-busy")[0].committed), 3) << described.output;
 }
 
 TEST_F(KlabCliOnRunningLab, PerfProduceToAMissingTopicSaysHowToCreateIt) {
