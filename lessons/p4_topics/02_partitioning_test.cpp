@@ -16,8 +16,6 @@
 #include "klab/testing/test_cluster.hpp"
 #include "klab/testing/topology.hpp"
 
-KLAB_TEST_CLUSTER(.nodes = 1);
-
 namespace {
 using namespace std::chrono_literals;
 using klab::client::Config;
