@@ -1,0 +1,11 @@
+#include "klab/framework/acknowledgment.hpp"
+
+namespace klab::framework {
+
+void Acknowledgment::acknowledge() {
+  if (acknowledged_) return;
+  if (on_acknowledge_) on_acknowledge_();
+  acknowledged_ = true;  // only after a successful commit in manual_immediate
+}
+
+}  // namespace klab::framework
