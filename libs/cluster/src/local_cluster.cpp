@@ -371,7 +371,15 @@ void LocalCluster::kill_node(int id) {
 
 void LocalCluster::pause_node(int id) {
   check_id(id);
-  if (pid_t pid = read_pid(id)) kill(pid, SIGSTOP);
+  pid_t pid = read_pid(id);
+  if (!pid) return;
+  kill(pid, SIGSTOP);
+  // Paused must mean paused: a broker thread mid-request on the other core would otherwise
+  // still answer it after this returns.
+  if (!await_until([&] { return process_stopped(pid); }, scaled(std::chrono::seconds(10)),
+                   std::chrono::milliseconds(5)))
+    throw ClusterError("node " + std::to_string(id) + " (pid " + std::to_string(pid) +
+                       ") did not stop after SIGSTOP");
 }
 
 void LocalCluster::resume_node(int id) {

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -138,6 +139,25 @@ std::string tail_file(const std::filesystem::path& file, int lines) {
   std::string out;
   for (auto& l : last) out += l + '\n';
   return out;
+}
+
+bool process_stopped(pid_t pid) {
+  std::error_code ec;
+  std::filesystem::directory_iterator tasks("/proc/" + std::to_string(pid) + "/task", ec);
+  if (ec) return false;
+  bool any = false;
+  for (const auto& task : tasks) {
+    std::ifstream in(task.path() / "stat");
+    std::string line;
+    if (!std::getline(in, line)) continue;  // the thread just ended
+    // "tid (comm) S ...": comm may hold spaces and parentheses, the state follows the last ')'.
+    auto close = line.rfind(')');
+    if (close == std::string::npos || close + 2 >= line.size()) return false;
+    char state = line[close + 2];
+    if (state != 'T' && state != 't') return false;
+    any = true;
+  }
+  return any;
 }
 
 }  // namespace klab::cluster

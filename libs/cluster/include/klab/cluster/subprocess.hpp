@@ -30,6 +30,9 @@ pid_t spawn_detached(const std::vector<std::string>& argv, const SpawnOptions& o
 
 /// True while the process exists and is not a zombie.
 bool process_alive(pid_t pid);
+/// True when every thread of the process is stopped (state T in /proc): after SIGSTOP, kill()
+/// returns before a thread busy on another core has actually stopped.
+bool process_stopped(pid_t pid);
 /// The process's command line with NULs turned into spaces ("" when it is gone).
 std::string process_cmdline(pid_t pid);
 /// Reaps pid if it is our child; harmless otherwise.
