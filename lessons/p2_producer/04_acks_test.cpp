@@ -182,6 +182,15 @@ Config acks_all_config() {
   return producer_config("all").delivery_timeout_ms(120'000);
 }
 
+// A ledger, an acks=all producer and a live stream of records into `topic`.
+struct AcksAllStream {
+  explicit AcksAllStream(const std::string& topic)
+      : ledger(topic), producer(acks_all_config()), stream(ledger, producer) {}
+  DeliveryLedger ledger;
+  Producer producer;
+  Stream stream;
+};
+
 // kill -9 of the partition's leader; returns it once another broker leads.
 int kill_leader(const std::string& topic) {
   int leader = klab::testing::partition_info(topic, 0).leader;
@@ -210,9 +219,8 @@ TEST_F(P2Acks, AcksAllWithMinIsrTwoLosesNothingWhenTheLeaderIsKilled) {
   auto topic = unique_name("acksall");
   klab::testing::create_topic(topic, 1, 3, {{"min.insync.replicas", "2"}});
   auto& local = cluster().local();
-  DeliveryLedger ledger(topic);
-  Producer producer(acks_all_config());
-  Stream stream(ledger, producer);
+  AcksAllStream run(topic);
+  auto& [ledger, producer, stream] = run;
   ASSERT_TRUE(stream.await_progress(300, 30s));
 
   int leader = kill_leader(topic);
@@ -227,9 +235,8 @@ TEST_F(P2Acks, AcksAllWithMinIsrTwoLosesNothingAcrossFiveHardBounces) {
   auto topic = unique_name("bounce");
   klab::testing::create_topic(topic, 1, 3, {{"min.insync.replicas", "2"}});
   auto& local = cluster().local();
-  DeliveryLedger ledger(topic);
-  Producer producer(acks_all_config());
-  Stream stream(ledger, producer);
+  AcksAllStream run(topic);
+  auto& [ledger, producer, stream] = run;
   ASSERT_TRUE(stream.await_progress(200, 30s));
 
   for (int bounce = 1; bounce <= 5; ++bounce) {

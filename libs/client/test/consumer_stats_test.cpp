@@ -12,6 +12,8 @@
 #include <sstream>
 #include <thread>
 
+#include "stats_fixture.hpp"
+
 namespace {
 using namespace std::chrono_literals;
 using klab::KafkaException;
@@ -24,24 +26,13 @@ const std::string topic = "ConsumerStatsOnBroker.ALiveConsumersStatisticsParse-s
 const std::string broker_key = "127.0.0.1:23458/1";
 
 std::string fixture_text() {
-  std::ifstream in(std::string(KLAB_CLIENT_TEST_DATA) + "/consumer_stats_2.0.2.json");
-  EXPECT_TRUE(in) << "fixture missing under " << KLAB_CLIENT_TEST_DATA;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  return klab::client::test::read_stats_fixture("consumer_stats_2.0.2.json");
 }
 
 json fixture() { return json::parse(fixture_text()); }
 
-// The error parse() throws for `doc`, or a test failure when it throws none.
 klab::Error parse_error_of(const json& doc) {
-  try {
-    ConsumerStats::parse(doc.dump());
-  } catch (const KafkaException& e) {
-    return e.error();
-  }
-  ADD_FAILURE() << "expected a KafkaException";
-  return {};
+  return klab::client::test::parse_error_of<ConsumerStats>(doc);
 }
 
 TEST(ConsumerStats, ParsesTopLevelCountersFromLibrdkafkaJson) {

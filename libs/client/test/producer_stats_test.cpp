@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "klab/client/producer.hpp"
+#include "stats_fixture.hpp"
 
 namespace {
 using namespace std::chrono_literals;
@@ -22,24 +23,13 @@ using nlohmann::json;
 using testing::HasSubstr;
 
 std::string fixture_text() {
-  std::ifstream in(std::string(KLAB_CLIENT_TEST_DATA) + "/producer_stats_2.0.2.json");
-  EXPECT_TRUE(in) << "fixture missing under " << KLAB_CLIENT_TEST_DATA;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  return klab::client::test::read_stats_fixture("producer_stats_2.0.2.json");
 }
 
 json fixture() { return json::parse(fixture_text()); }
 
-// The error parse() throws for `doc`, or a test failure when it throws none.
 klab::Error parse_error_of(const json& doc) {
-  try {
-    ProducerStats::parse(doc.dump());
-  } catch (const KafkaException& e) {
-    return e.error();
-  }
-  ADD_FAILURE() << "expected a KafkaException";
-  return {};
+  return klab::client::test::parse_error_of<ProducerStats>(doc);
 }
 
 const klab::client::BrokerStats& broker(const ProducerStats& s, std::int32_t id) {
