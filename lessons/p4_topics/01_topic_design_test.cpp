@@ -78,7 +78,7 @@ TEST(P4TopicCreation, CliCreatesATopicWithConfigsOnTheSameCluster) {
 // Members of one group polling in their own threads until the group settles.
 class GroupOf {
  public:
-  GroupOf(int members, const std::string& topic, const std::string& group) {
+  GroupOf(int members, const std::string& topic, const std::string& group) : group_(group) {
     for (int i = 0; i < members; ++i) {
       auto config = klab::testing::consumer_config(cluster().client_config(), group);
       consumers_.push_back(std::make_unique<Consumer>(config));
@@ -93,8 +93,11 @@ class GroupOf {
     done_ = true;
     threads_.clear();
   }
-  // Partitions per member once every partition of the topic is owned by exactly one member.
+  // Partitions per member once the group is Stable with every member in it, every partition is
+  // owned, and each member holds what the coordinator assigned it. Owning every partition alone
+  // is not enough: an earlier generation with fewer members owns them all too.
   std::vector<std::size_t> await_settled(std::size_t partitions) {
+    Admin admin(cluster().client_config());
     std::vector<std::size_t> sizes;
     klab::cluster::await_until(
         [&] {
@@ -104,13 +107,19 @@ class GroupOf {
             sizes.push_back(c->assignment().size());
             total += sizes.back();
           }
-          return total == partitions;
+          if (total != partitions) return false;
+          auto group = admin.describe_group(group_, scaled(10s));
+          if (group.state != "Stable" || group.members.size() != consumers_.size()) return false;
+          std::multiset<std::size_t> coordinator;
+          for (const auto& m : group.members) coordinator.insert(m.assignment.size());
+          return coordinator == std::multiset<std::size_t>(sizes.begin(), sizes.end());
         },
         scaled(60s), 200ms);
     return sizes;
   }
 
  private:
+  std::string group_;
   std::vector<std::unique_ptr<Consumer>> consumers_;
   std::atomic<bool> done_{false};
   std::vector<std::jthread> threads_;
