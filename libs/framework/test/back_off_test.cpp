@@ -1,9 +1,9 @@
 // Back-off policies: how many retries and how long each wait is.
-#include "klab/framework/back_off.hpp"
+#include "klab/framework/listener/back_off.hpp"
 
 #include <gtest/gtest.h>
 
-#include "klab/framework/error_handler.hpp"
+#include "klab/framework/listener/error_handler.hpp"
 
 namespace {
 using namespace std::chrono_literals;

@@ -11,7 +11,7 @@
 
 #include "klab/client/consumer.hpp"
 #include "klab/cluster/await.hpp"
-#include "klab/framework/kafka_template.hpp"
+#include "klab/framework/core/kafka_template.hpp"
 #include "klab/testing/records.hpp"
 #include "klab/testing/test_cluster.hpp"
 #include "klab/testing/topology.hpp"

@@ -1,6 +1,6 @@
 // KafkaTemplate without a broker: refusals, serialization failures and what the
 // ProducerListener hears about them. Bootstrap points at a closed loopback port.
-#include "klab/framework/kafka_template.hpp"
+#include "klab/framework/core/kafka_template.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "klab/framework/kafka_template.hpp"
+#include "klab/framework/core/kafka_template.hpp"
 
 #include <exception>
 #include <iostream>

@@ -1,4 +1,4 @@
-#include "klab/framework/acknowledgment.hpp"
+#include "klab/framework/listener/acknowledgment.hpp"
 
 namespace klab::framework {
 

@@ -1,4 +1,4 @@
-#include "klab/framework/back_off.hpp"
+#include "klab/framework/listener/back_off.hpp"
 
 #include <algorithm>
 

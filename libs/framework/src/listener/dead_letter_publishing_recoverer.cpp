@@ -1,4 +1,4 @@
-#include "klab/framework/dead_letter_publishing_recoverer.hpp"
+#include "klab/framework/listener/dead_letter_publishing_recoverer.hpp"
 
 #include <cxxabi.h>
 

@@ -1,4 +1,4 @@
-#include "klab/framework/error_handler.hpp"
+#include "klab/framework/listener/error_handler.hpp"
 
 #include <iostream>
 

@@ -1,4 +1,4 @@
-#include "klab/framework/listener_container.hpp"
+#include "klab/framework/listener/listener_container.hpp"
 
 #include <algorithm>
 #include <compare>

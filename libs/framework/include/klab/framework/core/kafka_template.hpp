@@ -21,7 +21,7 @@
 #include "klab/client/record.hpp"
 #include "klab/client/result.hpp"
 #include "klab/client/serde.hpp"
-#include "klab/framework/producer_listener.hpp"
+#include "klab/framework/core/producer_listener.hpp"
 
 namespace klab::framework {
 

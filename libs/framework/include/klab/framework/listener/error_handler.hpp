@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "klab/client/record.hpp"
-#include "klab/framework/back_off.hpp"
+#include "klab/framework/listener/back_off.hpp"
 
 namespace klab::framework {
 

@@ -15,8 +15,8 @@
 #include "klab/client/config.hpp"
 #include "klab/client/consumer.hpp"
 #include "klab/client/record.hpp"
-#include "klab/framework/acknowledgment.hpp"
-#include "klab/framework/error_handler.hpp"
+#include "klab/framework/listener/acknowledgment.hpp"
+#include "klab/framework/listener/error_handler.hpp"
 
 namespace klab::framework {
 
