@@ -1,0 +1,1 @@
+// Placeholder: this lesson is being written.
