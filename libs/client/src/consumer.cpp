@@ -467,6 +467,33 @@ std::string Consumer::rebalance_protocol() const {
   return protocol ? protocol : "NONE";
 }
 
+WatermarkOffsets Consumer::query_watermark_offsets(const std::string& topic, std::int32_t partition,
+                                                   std::chrono::milliseconds timeout) const {
+  impl_->require_open("query_watermark_offsets");
+  WatermarkOffsets w;
+  // ListOffsets is sent with this handle's isolation.level: read_committed answers the LSO.
+  auto err = rd_kafka_query_watermark_offsets(impl_->rk.get(), topic.c_str(), partition, &w.low,
+                                              &w.high, detail::to_ms(timeout));
+  if (err)
+    throw KafkaException(Error(err),
+                         "watermark offsets of " + topic + "/" + std::to_string(partition));
+  return w;
+}
+
+std::int64_t Consumer::last_stable_offset(const std::string& topic, std::int32_t partition,
+                                          std::chrono::milliseconds timeout) const {
+  char level[32] = {};
+  std::size_t size = sizeof level;
+  if (rd_kafka_conf_get(rd_kafka_conf(impl_->rk.get()), "isolation.level", level, &size) ==
+          RD_KAFKA_CONF_OK &&
+      std::string_view(level) != "read_committed")
+    throw KafkaException(Error(RD_KAFKA_RESP_ERR__INVALID_ARG,
+                               "last_stable_offset needs isolation.level=read_committed; this "
+                               "consumer reads " +
+                                   std::string(level) + " and would get the high watermark"));
+  return query_watermark_offsets(topic, partition, timeout).high;
+}
+
 detail::ConsumerGroupMetadataPtr Consumer::group_metadata() const {
   impl_->require_open("group_metadata");
   detail::ConsumerGroupMetadataPtr metadata(rd_kafka_consumer_group_metadata(impl_->rk.get()));

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "klab/client/admin.hpp"
 #include "klab/client/config.hpp"
 #include "klab/client/error.hpp"
 #include "klab/client/rebalance.hpp"
@@ -134,6 +135,20 @@ class Consumer {
   std::vector<TopicPartition> offsets_for_times(
       const std::vector<TopicPartition>& partitions_with_timestamp_ms_in_offset,
       std::chrono::milliseconds timeout) const;
+  /// Low watermark and the end of what this consumer may read of one partition (any partition
+  /// of the cluster, assigned or not), asked from its leader. With isolation.level
+  /// read_committed (librdkafka's default) `high` is the last stable offset (LSO): the first
+  /// offset of the oldest transaction still open on the partition, or the high watermark when
+  /// none is open. With read_uncommitted `high` is the high watermark (the log end).
+  /// Errors: KafkaException UNKNOWN_TOPIC_OR_PART, _UNKNOWN_PARTITION,
+  /// NOT_LEADER_FOR_PARTITION, _TIMED_OUT, _STATE (closed).
+  WatermarkOffsets query_watermark_offsets(const std::string& topic, std::int32_t partition,
+                                           std::chrono::milliseconds timeout) const;
+  /// The partition's last stable offset: query_watermark_offsets().high of a read_committed
+  /// consumer. Errors: KafkaException _INVALID_ARG when this consumer reads read_uncommitted
+  /// (it would get the high watermark instead), and those of query_watermark_offsets().
+  std::int64_t last_stable_offset(const std::string& topic, std::int32_t partition,
+                                  std::chrono::milliseconds timeout) const;
   /// Moves every assigned partition to its first record at or after `timestamp_ms` (its end
   /// when no record is that new). Nothing assigned: does nothing. `timeout` applies to the
   /// lookup and to the seek each. Errors: those of offsets_for_times() (and its first
