@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <random>
+
+#include "klab/client/admin.hpp"
+#include "klab/client/config_keys.hpp"
+#include "klab/client/topic_partition.hpp"
 #include "klab/cluster/await.hpp"
 
 namespace klab::testing {
@@ -44,6 +50,84 @@ std::vector<klab::client::Record> consume_n(klab::client::Consumer& consumer, st
     out.push_back(std::move(*r));
   }
   return out;
+}
+
+namespace {
+
+// The partitions of `topic`, retried until the deadline: a topic created a moment ago may not
+// be in the metadata yet.
+std::vector<klab::client::TopicPartition> partitions_of(
+    const klab::client::Config& config, const std::string& topic,
+    std::chrono::steady_clock::time_point deadline) {
+  klab::client::Admin admin(config);
+  std::vector<klab::client::TopicPartition> out;
+  klab::Error error(RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART);
+  auto described = [&] {
+    try {
+      auto topics = admin.describe_topics({topic}, klab::cluster::scaled(5s));
+      if (topics.empty()) return false;
+      if (topics.front().error) {
+        error = topics.front().error;
+        return false;
+      }
+      for (const auto& p : topics.front().partitions)
+        out.push_back({topic, p.id, klab::client::offset_beginning});
+      return !out.empty();
+    } catch (const klab::KafkaException& e) {
+      error = e.error();
+      return false;
+    }
+  };
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+  if (!klab::cluster::await_until(described, std::max(left, std::chrono::milliseconds(1)), 100ms))
+    throw klab::KafkaException(error, "consume_until: cannot describe topic '" + topic + "'");
+  return out;
+}
+
+}  // namespace
+
+std::vector<klab::client::Record> consume_until(
+    const klab::client::Config& config, const std::string& topic,
+    const std::function<bool(const std::vector<klab::client::Record>&)>& done,
+    std::chrono::milliseconds timeout) {
+  static std::atomic<int> counter{0};
+  auto deadline = std::chrono::steady_clock::now() + klab::cluster::scaled(timeout);
+  auto c = config;
+  auto group = c.effective(klab::client::keys::group_id);
+  // librdkafka 2.0.2 wants a group even for assign(); nothing is committed to it.
+  if (!group || group->empty())
+    c.group_id("klab-consume-until-" + std::to_string(std::random_device{}() % 1000000) + "-" +
+               std::to_string(counter++));
+  c.set("enable.auto.commit", "false");
+  c.set("enable.partition.eof", "false");
+  auto partitions = partitions_of(config, topic, deadline);
+  klab::client::Consumer consumer(c);
+  consumer.assign(partitions);
+  std::vector<klab::client::Record> out;
+  if (done(out)) return out;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto r = consumer.poll(200ms);
+    if (!r) continue;
+    if (r->error()) {
+      if (r->error().code() != RD_KAFKA_RESP_ERR__PARTITION_EOF)
+        ADD_FAILURE() << "consume_until(" << topic
+                      << "): consumer error: " << r->error().to_string();
+      continue;
+    }
+    out.push_back(std::move(*r));
+    if (done(out)) break;
+  }
+  return out;
+}
+
+std::vector<klab::client::Record> consume_until(const klab::client::Config& config,
+                                                const std::string& topic, std::size_t count,
+                                                std::chrono::milliseconds timeout) {
+  return consume_until(
+      config, topic,
+      [count](const std::vector<klab::client::Record>& got) { return got.size() >= count; },
+      timeout);
 }
 
 klab::client::Config consumer_config(klab::client::Config base, const std::string& group) {

@@ -2,6 +2,7 @@
 // Helpers lessons share: write records and wait, read until a count or a deadline.
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,26 @@ std::vector<klab::client::DeliveryReport> produce_values(
 /// and reported through ADD_FAILURE. Returns what arrived, so callers assert on its size.
 std::vector<klab::client::Record> consume_n(klab::client::Consumer& consumer, std::size_t count,
                                             std::chrono::milliseconds timeout);
+
+/// Spring's KafkaTestUtils.getRecords: reads every partition of `topic` from the beginning with
+/// an assign()ed consumer (no group membership, nothing committed; connection, isolation.level
+/// and other settings from `config`, a throwaway group.id when it has none) until `done` returns
+/// true for the records read so far (checked after each record) or `timeout` (scaled by
+/// KLAB_TIMEOUT_MULTIPLIER) passes. Returns the records in arrival order (per partition in
+/// offset order), so callers assert on them. Consumer error events are skipped (_PARTITION_EOF
+/// silently, others through ADD_FAILURE).
+/// Errors: KafkaException UNKNOWN_TOPIC_OR_PART (or the topic's metadata error) when `topic`
+/// cannot be described within the timeout; _INVALID_ARG when librdkafka refuses `config`.
+std::vector<klab::client::Record> consume_until(
+    const klab::client::Config& config, const std::string& topic,
+    const std::function<bool(const std::vector<klab::client::Record>&)>& done,
+    std::chrono::milliseconds timeout);
+
+/// consume_until() until `count` records arrived (then returns exactly the first `count`).
+/// Errors: as the predicate form.
+std::vector<klab::client::Record> consume_until(const klab::client::Config& config,
+                                                const std::string& topic, std::size_t count,
+                                                std::chrono::milliseconds timeout);
 
 /// A Config for a consumer of `group` that starts from the earliest offset.
 klab::client::Config consumer_config(klab::client::Config base, const std::string& group);
