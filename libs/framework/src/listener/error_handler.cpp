@@ -1,6 +1,12 @@
 #include "klab/framework/listener/error_handler.hpp"
 
+#include <cxxabi.h>
+
+#include <algorithm>
+#include <cstdlib>
 #include <iostream>
+#include <memory>
+#include <typeinfo>
 
 namespace klab::framework {
 
@@ -14,7 +20,26 @@ std::string describe(const std::exception_ptr& error) {
   }
   return "unknown error";
 }
+std::string demangle(const char* name) {
+  int status = 0;
+  std::unique_ptr<char, decltype(&std::free)> readable(
+      abi::__cxa_demangle(name, nullptr, nullptr, &status), &std::free);
+  return status == 0 && readable ? std::string(readable.get()) : std::string(name);
+}
 }  // namespace
+
+std::pair<std::string, std::string> exception_type_and_message(const std::exception_ptr& error) {
+  try {
+    if (error) std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return {demangle(typeid(e).name()), e.what()};
+  } catch (...) {
+    // Not a std::exception: only the runtime knows its type.
+    const std::type_info* type = abi::__cxa_current_exception_type();
+    return {type ? demangle(type->name()) : "unknown", ""};
+  }
+  return {"unknown", ""};
+}
 
 DefaultErrorHandler::DefaultErrorHandler(BackOff back_off, Recoverer recoverer)
     : back_off_(std::move(back_off)), recoverer_(std::move(recoverer)) {}
@@ -26,6 +51,16 @@ DefaultErrorHandler& DefaultErrorHandler::add_not_retryable(ErrorClassifier clas
 
 std::optional<std::chrono::milliseconds> DefaultErrorHandler::retry_delay(
     const std::exception_ptr& error, int failures) const {
+  // A back-off wait is checked first: classifiers written for real failures (say, every
+  // std::runtime_error) must not send a record that is merely early to the recoverer.
+  try {
+    if (error) std::rethrow_exception(error);
+  } catch (const KafkaBackoffException& early) {
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(early.due() -
+                                                             std::chrono::system_clock::now());
+    return std::max(left, std::chrono::milliseconds(1));
+  } catch (...) {
+  }
   for (const auto& not_retryable : not_retryable_) {
     if (not_retryable(error)) return std::nullopt;
   }

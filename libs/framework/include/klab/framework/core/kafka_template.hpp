@@ -143,6 +143,21 @@ class KafkaTemplate {
     return send(core_.default_topic(), std::move(key), std::move(value));
   }
 
+  /// The synchronous send (Spring's send(...).get()): send(Record), then waits for the report
+  /// and throws when the record was not persisted, so the error surfaces at the call site.
+  /// Returns the report of the persisted record (partition, offset).
+  /// Errors: KafkaException with the report's error (see send(Record)); _TIMED_OUT when no
+  /// report arrived within `timeout` (the record may still be delivered later).
+  client::DeliveryReport send_sync(Record record, std::chrono::milliseconds timeout) {
+    auto future = send(std::move(record));
+    if (future.wait_for(timeout) != std::future_status::ready)
+      throw KafkaException(
+          Error(RD_KAFKA_RESP_ERR__TIMED_OUT, "send_sync: no delivery report within timeout"));
+    auto report = future.get();
+    if (report.error) throw KafkaException(report.error, "send_sync to '" + report.topic + "'");
+    return report;
+  }
+
   /// Callback form: serializes and queues `record`; `callback` (may be empty) later receives
   /// the report on the producer's poll thread. When an error is returned nothing was sent and
   /// the callback is never called (the listener still hears on_error).

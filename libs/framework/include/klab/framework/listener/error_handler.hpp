@@ -5,6 +5,9 @@
 #include <exception>
 #include <functional>
 #include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "klab/client/record.hpp"
@@ -20,6 +23,25 @@ using Recoverer = std::function<void(const client::Record&, const std::exception
 
 /// true when the exception should skip the retries and go straight to the recoverer.
 using ErrorClassifier = std::function<bool(const std::exception_ptr&)>;
+
+/// Thrown by a listener for a record that must not be handled before `due` (a retry topic's
+/// record whose back-off has not passed). Not a failure: DefaultErrorHandler pauses the
+/// partition until `due` and delivers the record again, never recovers it and never lets it
+/// use up the back-off's attempts (Spring's KafkaBackoffException).
+class KafkaBackoffException : public std::runtime_error {
+ public:
+  KafkaBackoffException(std::chrono::system_clock::time_point due, const std::string& what)
+      : std::runtime_error(what), due_(due) {}
+  /// When the record may be handled. Errors: none.
+  std::chrono::system_clock::time_point due() const noexcept { return due_; }
+
+ private:
+  std::chrono::system_clock::time_point due_;
+};
+
+/// The exception's dynamic type name (demangled) and its what() ("" when it has none), for
+/// headers and logs. Errors: none.
+std::pair<std::string, std::string> exception_type_and_message(const std::exception_ptr& error);
 
 /// Retries a failing record by seeking its partition back to it (so nothing after it is
 /// processed first), up to the back-off's attempts, then hands it to the recoverer and moves
@@ -49,7 +71,9 @@ class DefaultErrorHandler {
   }
 
   /// After the `failures`-th failure of one record with `error`: the wait before delivering it
-  /// again, or nullopt to recover it now. Errors: whatever a classifier or the back-off throws.
+  /// again, or nullopt to recover it now. A KafkaBackoffException gives the time left until
+  /// its due time (at least 1 ms), whatever `failures` and the classifiers say.
+  /// Errors: whatever a classifier or the back-off throws.
   std::optional<std::chrono::milliseconds> retry_delay(const std::exception_ptr& error,
                                                        int failures) const;
 
