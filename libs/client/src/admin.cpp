@@ -1,6 +1,9 @@
 #include "klab/client/admin.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdint>
 #include <set>
 #include <sstream>
 #include <string_view>
@@ -198,10 +201,13 @@ GroupDescription group_of(const rd_kafka_group_info& g) {
 }  // namespace
 
 struct Admin::Impl {
+  Config config;
   detail::Callbacks callbacks;
   detail::HandlePtr rk;
+  detail::Callbacks group_callbacks;
+  detail::HandlePtr group_rk;
 
-  explicit Impl(const Config& config) {
+  explicit Impl(const Config& user_config) : config(user_config) {
     Config c = config;
     if (!c.get(keys::allow_auto_create_topics)) c.set(keys::allow_auto_create_topics, "false");
     // watermark_offsets() asks ListOffsets with the handle's isolation.level, and librdkafka's
@@ -218,6 +224,20 @@ struct Admin::Impl {
   rd_kafka_t* handle() {
     rd_kafka_poll(rk.get(), 0);
     return rk.get();
+  }
+
+  // For OffsetFetch only: a consumer handle whose group never joins. librdkafka <= 2.4
+  // dereferences the handle's consumer group when OffsetFetch is answered NOT_COORDINATOR, and
+  // a producer handle has none (librdkafka issue #5040: SIGSEGV in rd_kafka_cgrp_op).
+  rd_kafka_t* group_handle() {
+    if (!group_rk) {
+      Config c = config;
+      c.set(keys::group_id, "klab-admin-" + std::to_string(::getpid()) + "-" +
+                                std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+      group_rk = detail::make_handle(RD_KAFKA_CONSUMER, c, group_callbacks, {});
+    }
+    rd_kafka_poll(group_rk.get(), 0);
+    return group_rk.get();
   }
 
   detail::MetadataPtr metadata(bool all_topics, std::chrono::milliseconds timeout) {
@@ -459,7 +479,7 @@ std::vector<TopicPartition> Admin::committed_offsets(const std::string& group,
   detail::ListConsumerGroupOffsetsPtr request(
       rd_kafka_ListConsumerGroupOffsets_new(group.c_str(), wanted.get()));
   rd_kafka_ListConsumerGroupOffsets_t* requests[] = {request.get()};
-  rd_kafka_t* rk = impl_->handle();
+  rd_kafka_t* rk = impl_->group_handle();
   std::string what = "committed offsets of group '" + group + "'";
   auto ev = run_admin_op(rk, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, timeout, false, what,
                          [&](auto* options, auto* queue) {

@@ -21,7 +21,8 @@ namespace {
 using namespace std::chrono_literals;
 using namespace klab::client;
 
-constexpr std::int16_t produce_api_key = 0;  // Kafka protocol ApiKey of Produce
+constexpr std::int16_t produce_api_key = 0;       // Kafka protocol ApiKey of Produce
+constexpr std::int16_t offset_fetch_api_key = 9;  // ... and of OffsetFetch
 
 using klab::cluster::scaled;
 
@@ -511,6 +512,32 @@ TEST_F(ClientOnMockCluster, AdminReportsWatermarksAndCommittedOffsets) {
   EXPECT_EQ(none[1].offset, offset_invalid) << "nothing committed there";
   // group_lag() needs OffsetFetch for all topics or DescribeGroups, which the 2.0.2 mock lacks:
   // lessons prove it on a real cluster.
+}
+
+// Mock cluster: a real broker cannot be made to answer NOT_COORDINATOR on demand.
+TEST_F(ClientOnMockCluster, CommittedOffsetsAnsweredNotCoordinatorIsAnErrorNotACrash) {
+  auto t = topic();
+  {
+    Consumer consumer(consumer_config("g-moved"));
+    consumer.assign({{t, 0, 0, {}}});
+    consumer.commit_sync({{t, 0, 1, {}}});
+  }
+  Admin admin(config());
+  // librdkafka <= 2.4 crashed here on a producer-type handle (issue #5040).
+  std::vector<rd_kafka_resp_err_t> errors(3, RD_KAFKA_RESP_ERR_NOT_COORDINATOR);
+  rd_kafka_mock_push_request_errors_array(mock_, offset_fetch_api_key, errors.size(),
+                                          errors.data());
+  try {
+    auto committed = admin.committed_offsets("g-moved", {{t, 0}}, scaled(10s));
+    ASSERT_EQ(committed.size(), 1u);
+    EXPECT_EQ(committed[0].offset, 1);
+  } catch (const klab::KafkaException& e) {
+    EXPECT_EQ(e.error().code(), RD_KAFKA_RESP_ERR_NOT_COORDINATOR) << e.what();
+  }
+  rd_kafka_mock_clear_request_errors(mock_, offset_fetch_api_key);
+  auto committed = admin.committed_offsets("g-moved", {{t, 0}}, scaled(10s));
+  ASSERT_EQ(committed.size(), 1u);
+  EXPECT_EQ(committed[0].offset, 1) << "the same Admin works once the coordinator answers";
 }
 
 }  // namespace
