@@ -20,6 +20,7 @@
 #include "klab/framework/listener/listener_container.hpp"
 #include "klab/testing/record_matchers.hpp"
 #include "klab/testing/records.hpp"
+#include "klab/testing/string_log.hpp"
 #include "klab/testing/test_cluster.hpp"
 #include "klab/testing/topology.hpp"
 
@@ -35,33 +36,16 @@ using klab::framework::FixedBackOff;
 using klab::framework::ListenerContext;
 using klab::testing::AtOffset;
 using klab::testing::cluster;
+using klab::testing::committed_offset;
 using klab::testing::HasHeader;
 using klab::testing::HasKey;
 using klab::testing::HasValue;
 using klab::testing::OnPartition;
+using klab::testing::StringLog;
 using klab::testing::unique_name;
+using klab::testing::value_of;
 using ::testing::AllOf;
 namespace dlt = klab::framework::dlt_headers;
-
-std::int64_t committed(const std::string& group, const std::string& topic, int partition) {
-  auto offsets = klab::client::Admin(cluster().client_config())
-                     .committed_offsets(group, {{topic, partition}}, scaled(10s));
-  return offsets.empty() ? -1 : offsets[0].offset;
-}
-
-// The values the listener was called with, in order, shared with the test thread.
-struct Handled {
-  std::mutex mutex;
-  std::vector<std::string> values;
-  void add(const ListenerContext& ctx) {
-    std::lock_guard lock(mutex);
-    values.emplace_back(ctx.record.value().value_or(""));
-  }
-  std::vector<std::string> snapshot() {
-    std::lock_guard lock(mutex);
-    return values;
-  }
-};
 
 void handle(const ListenerContext& ctx) {
   if (ctx.record.value() == "poison") throw std::invalid_argument("cannot parse 'poison'");
@@ -82,17 +66,17 @@ TEST(P5DeadLetterQueue, PoisonRecordLandsInTheDltOnItsPartitionWithHeadersAndThe
   DefaultErrorHandler errors(FixedBackOff{50ms, retries},
                              DeadLetterPublishingRecoverer(dlt_producer));
   auto group = unique_name("billing");
-  Handled handled;
+  StringLog handled;  // the values the listener was called with
   ConcurrentListenerContainer container(
       klab::testing::consumer_config(cluster().client_config(), group),
       {.topics = {topic}, .group_id = group},
       [&](const ListenerContext& ctx) {
-        handled.add(ctx);
+        handled.add(value_of(ctx.record));
         handle(ctx);
       },
       std::move(errors));
   container.start();
-  ASSERT_TRUE(await_until([&] { return committed(group, topic, 1) == 3; }, scaled(30s)))
+  ASSERT_TRUE(await_until([&] { return committed_offset(group, topic, 1) == 3; }, scaled(30s)))
       << "the group moved past the poison record";
   container.stop();
 
@@ -112,8 +96,8 @@ TEST(P5DeadLetterQueue, PoisonRecordLandsInTheDltOnItsPartitionWithHeadersAndThe
   std::cout << "[5.2.2] deliveries of the poison record: "
             << std::count(values.begin(), values.end(), "poison") << "; DLT record: ";
   ::testing::internal::UniversalPrint(r, &std::cout);
-  std::cout << "\n[5.2.2] committed offset of " << topic << "/1: " << committed(group, topic, 1)
-            << '\n';
+  std::cout << "\n[5.2.2] committed offset of " << topic
+            << "/1: " << committed_offset(group, topic, 1) << '\n';
 }
 
 TEST(P5DeadLetterQueue, FailedDltPublishLeavesTheOffsetUncommittedAndTheRecordComesBack) {
@@ -130,26 +114,26 @@ TEST(P5DeadLetterQueue, FailedDltPublishLeavesTheOffsetUncommittedAndTheRecordCo
   constexpr int failing = 2;
   std::atomic<int> recoveries{0};
   std::vector<std::int64_t> committed_while_failing;
-  DefaultErrorHandler errors(FixedBackOff{0ms, 1},
-                             [&](const klab::client::Record& record, const std::exception_ptr& e) {
-                               int call = ++recoveries;
-                               if (call <= failing) {
-                                 committed_while_failing.push_back(committed(group, topic, 0));
-                                 throw std::runtime_error("DLT unreachable");
-                               }
-                               publish(record, e);
-                             });
-  Handled handled;
+  DefaultErrorHandler errors(
+      FixedBackOff{0ms, 1}, [&](const klab::client::Record& record, const std::exception_ptr& e) {
+        int call = ++recoveries;
+        if (call <= failing) {
+          committed_while_failing.push_back(committed_offset(group, topic, 0));
+          throw std::runtime_error("DLT unreachable");
+        }
+        publish(record, e);
+      });
+  StringLog handled;  // the values the listener was called with
   ConcurrentListenerContainer container(
       klab::testing::consumer_config(cluster().client_config(), group),
       {.topics = {topic}, .group_id = group, .ack_mode = AckMode::record},
       [&](const ListenerContext& ctx) {
-        handled.add(ctx);
+        handled.add(value_of(ctx.record));
         handle(ctx);
       },
       std::move(errors));
   container.start();
-  ASSERT_TRUE(await_until([&] { return committed(group, topic, 0) == 3; }, scaled(60s)))
+  ASSERT_TRUE(await_until([&] { return committed_offset(group, topic, 0) == 3; }, scaled(60s)))
       << "after the DLT came back the group moved on";
   container.stop();
 
@@ -201,25 +185,25 @@ TEST(P5DeadLetterQueue, MissingDltWithAutoCreateOffBlocksThePartitionUntilTheDlt
                                  throw;
                                }
                              });
-  Handled handled;
+  StringLog handled;  // the values the listener was called with
   ConcurrentListenerContainer container(
       klab::testing::consumer_config(cluster().client_config(), group),
       {.topics = {topic}, .group_id = group, .ack_mode = AckMode::record},
       [&](const ListenerContext& ctx) {
-        handled.add(ctx);
+        handled.add(value_of(ctx.record));
         handle(ctx);
       },
       std::move(errors));
   container.start();
   ASSERT_TRUE(await_until([&] { return failed.load() >= 2; }, scaled(60s)));
-  EXPECT_EQ(committed(group, topic, 0), 1) << "stuck at the poison record, not past it";
+  EXPECT_EQ(committed_offset(group, topic, 0), 1) << "stuck at the poison record, not past it";
   {
     std::lock_guard lock(mutex);
     std::cout << "[5.2.2] DLT missing: " << failed.load()
               << " failed publishes, last: " << last_error << '\n';
   }
   klab::testing::create_topic(topic + ".DLT", 1, 1);  // the operator fixes it
-  ASSERT_TRUE(await_until([&] { return committed(group, topic, 0) == 3; }, scaled(60s)))
+  ASSERT_TRUE(await_until([&] { return committed_offset(group, topic, 0) == 3; }, scaled(60s)))
       << "once the DLT exists the record is parked and the partition moves on";
   container.stop();
   auto values = handled.snapshot();

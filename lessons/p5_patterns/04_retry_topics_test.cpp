@@ -35,6 +35,8 @@ using klab::framework::ListenerContext;
 using klab::framework::RetryTopicConfiguration;
 using klab::framework::RetryTopicContainer;
 using klab::testing::cluster;
+using klab::testing::committed_offset;
+using klab::testing::end_offset;
 using klab::testing::unique_name;
 namespace dlt_headers = klab::framework::dlt_headers;
 namespace retry_headers = klab::framework::retry_topic_headers;
@@ -117,16 +119,6 @@ std::vector<Record> read_topic(const std::string& topic, std::size_t count) {
   return klab::testing::consume_n(consumer, count, 30s);
 }
 
-std::int64_t end_offset(const std::string& topic, int partition = 0) {
-  return Admin(cluster().client_config()).watermark_offsets(topic, partition, scaled(10s)).high;
-}
-
-std::int64_t committed(const std::string& group, const std::string& topic, int partition = 0) {
-  auto offsets =
-      Admin(cluster().client_config()).committed_offsets(group, {{topic, partition}}, scaled(10s));
-  return offsets.empty() ? -1 : offsets[0].offset;
-}
-
 struct Lab {
   std::string topic = unique_name("orders");
   std::string group = unique_name("g");
@@ -179,7 +171,7 @@ TEST(P5RetryTopics, RecordFailingTwiceIsProcessedOnceAfterRetry0AndRetry1) {
   EXPECT_EQ(end_offset(s.topic + "-retry-0"), 1);
   EXPECT_EQ(end_offset(s.topic + "-retry-1"), 1);
   EXPECT_EQ(end_offset(s.topic + "-dlt"), 0) << "it succeeded: nothing dead-lettered";
-  EXPECT_EQ(committed(s.group, s.topic), 4) << "main topic committed past every record";
+  EXPECT_EQ(committed_offset(s.group, s.topic), 4) << "main topic committed past every record";
 
   std::cout << "[figure] flaky: orders -> orders-retry-0 (+"
             << flaky[1].delivered_at_ms - flaky[0].delivered_at_ms << " ms) -> orders-retry-1 (+"
@@ -203,8 +195,8 @@ TEST(P5RetryTopics, RecordFailingAlwaysEndsInTheDltWithHeadersAndTheNextIsProces
 
   auto dlt = read_topic(s.topic + "-dlt", 1);
   ASSERT_EQ(dlt.size(), 1u) << "the poison record reached the DLT";
-  ASSERT_TRUE(
-      await_until([&] { return committed(s.group, s.topic + "-retry-1") == 1; }, scaled(30s)))
+  ASSERT_TRUE(await_until([&] { return committed_offset(s.group, s.topic + "-retry-1") == 1; },
+                          scaled(30s)))
       << "the last retry topic committed past it";
   container.stop();
 
@@ -221,7 +213,7 @@ TEST(P5RetryTopics, RecordFailingAlwaysEndsInTheDltWithHeadersAndTheNextIsProces
   EXPECT_EQ(header(dead, dlt_headers::exception_message), "processing poison failed, delivery 3");
   EXPECT_EQ(header(dead, retry_headers::attempts), "3") << "deliveries that failed";
   EXPECT_EQ(end_offset(s.topic + "-dlt"), 1);
-  EXPECT_EQ(committed(s.group, s.topic), 2);
+  EXPECT_EQ(committed_offset(s.group, s.topic), 2);
 
   std::cout << "[figure] poison: 3 deliveries (orders, orders-retry-0, orders-retry-1) -> "
             << "orders-dlt with " << dead.headers().size() << " headers; 'next' handled\n";
@@ -245,7 +237,7 @@ TEST(P5RetryTopics, NotRetryableErrorGoesStraightToTheDlt) {
 
   auto dlt = read_topic(s.topic + "-dlt", 1);
   ASSERT_EQ(dlt.size(), 1u);
-  ASSERT_TRUE(await_until([&] { return committed(s.group, s.topic) == 2; }, scaled(30s)));
+  ASSERT_TRUE(await_until([&] { return committed_offset(s.group, s.topic) == 2; }, scaled(30s)));
   container.stop();
 
   EXPECT_EQ(listener.of("malformed").size(), 1u) << "no second delivery";

@@ -12,6 +12,7 @@
 #include "klab/client/admin.hpp"
 #include "klab/cluster/await.hpp"
 #include "klab/framework/eventsourcing/event_sourced_repository.hpp"
+#include "klab/testing/records.hpp"
 #include "klab/testing/test_cluster.hpp"
 #include "klab/testing/topology.hpp"
 
@@ -70,6 +71,7 @@ using namespace std::chrono_literals;
 using bank::Account;
 using klab::cluster::scaled;
 using klab::testing::cluster;
+using klab::testing::end_offset;
 using klab::testing::unique_name;
 
 struct Topics {
@@ -86,12 +88,6 @@ struct Topics {
                             scaled(30s));
   }
 };
-
-std::int64_t end_offset(const std::string& topic, int partition) {
-  return klab::client::Admin(cluster().client_config())
-      .watermark_offsets(topic, partition, scaled(10s))
-      .high;
-}
 
 TEST(P5EventSourcing, StateRebuiltFromEventsEqualsTheLiveState) {
   KLAB_ROADMAP("5.2.4");

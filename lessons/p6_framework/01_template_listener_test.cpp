@@ -40,16 +40,13 @@ using klab::framework::ProducerListener;
 using klab::framework::RoutingKafkaTemplate;
 using klab::testing::AtOffset;
 using klab::testing::cluster;
+using klab::testing::consumer_config;
 using klab::testing::HasKey;
 using klab::testing::HasValue;
 using klab::testing::unique_name;
 using ::testing::AllOf;
 
 using StringTemplate = KafkaTemplate<std::string, std::string>;
-
-klab::client::Config consumer_base(const std::string& group) {
-  return klab::testing::consumer_config(cluster().client_config(), group);
-}
 
 TEST(P6Setup, TemplateToListenerRoundTripNeedsNothingButAConfig) {
   KLAB_ROADMAP("6.1.1");
@@ -191,7 +188,7 @@ TEST(P6KafkaListener, ListenerOfAGroupReceivesEveryRecordExactlyOnce) {
   std::map<std::string, int> times;
   std::atomic<int> total{0};
   auto group = unique_name("billing");
-  ConcurrentListenerContainer container(consumer_base(group),
+  ConcurrentListenerContainer container(consumer_config(cluster().client_config(), group),
                                         {.topics = {topic}, .group_id = group, .concurrency = 2},
                                         [&](const ListenerContext& ctx) {
                                           std::lock_guard lock(mutex);
@@ -234,7 +231,7 @@ TEST(P6KafkaListener, ListenerContextExposesTopicPartitionOffsetKeyAndHeaders) {
   std::atomic<bool> once{false};
   auto group = unique_name("g");
   ConcurrentListenerContainer container(
-      consumer_base(group), {.topics = {topic}, .group_id = group},
+      consumer_config(cluster().client_config(), group), {.topics = {topic}, .group_id = group},
       [&](const ListenerContext& ctx) {
         const auto& r = ctx.record;  // Spring: @Header(KafkaHeaders.RECEIVED_TOPIC) etc.
         const auto* trace = r.headers().last("traceparent");

@@ -38,19 +38,11 @@ using klab::framework::ExponentialBackOff;
 using klab::framework::FixedBackOff;
 using klab::framework::ListenerContext;
 using klab::testing::cluster;
+using klab::testing::committed_offset;
+using klab::testing::consumer_config;
 using klab::testing::HasHeader;
 using klab::testing::unique_name;
 namespace dlt = klab::framework::dlt_headers;
-
-klab::client::Config consumer_base(const std::string& group) {
-  return klab::testing::consumer_config(cluster().client_config(), group);
-}
-
-std::int64_t committed(const std::string& group, const std::string& topic, int partition) {
-  auto offsets = klab::client::Admin(cluster().client_config())
-                     .committed_offsets(group, {{topic, partition}}, scaled(10s));
-  return offsets.empty() ? -1 : offsets[0].offset;
-}
 
 // Deliveries per value, and what the recoverer got, shared with the test thread.
 struct Tally {
@@ -88,12 +80,13 @@ void run_until(const std::vector<std::string>& values, DefaultErrorHandler handl
   klab::testing::create_topic(topic, 1, 1);
   klab::testing::produce_values(cluster().client_config(), topic, values);
   auto group = unique_name("g");
-  ConcurrentListenerContainer container(
-      consumer_base(group), {.topics = {topic}, .group_id = group}, listener, std::move(handler));
+  ConcurrentListenerContainer container(consumer_config(cluster().client_config(), group),
+                                        {.topics = {topic}, .group_id = group}, listener,
+                                        std::move(handler));
   container.start();
   EXPECT_TRUE(await_until(done, scaled(30s)));
   container.stop();
-  EXPECT_EQ(committed(group, topic, 0), static_cast<std::int64_t>(values.size()))
+  EXPECT_EQ(committed_offset(group, topic, 0), static_cast<std::int64_t>(values.size()))
       << "every record handled or recovered";
 }
 
@@ -174,7 +167,8 @@ TEST(P6RetryAndRecovery, FailedRecordHoldsBackItsPartitionButNotTheOthers) {
   auto group = unique_name("g");
   // Many quick retries: "p0-1" fails until partition 1 has been served meanwhile.
   ConcurrentListenerContainer container(
-      consumer_base(group), {.topics = {topic}, .group_id = group, .ack_mode = AckMode::record},
+      consumer_config(cluster().client_config(), group),
+      {.topics = {topic}, .group_id = group, .ack_mode = AckMode::record},
       [&](const ListenerContext& ctx) {
         std::string v(ctx.record.value().value_or(""));
         bool fail = v == "p0-1" && (failures == 0 || p1_handled < 5);
@@ -195,7 +189,7 @@ TEST(P6RetryAndRecovery, FailedRecordHoldsBackItsPartitionButNotTheOthers) {
   std::vector<std::string> p1;
   for (int i = 0; i < 5; ++i) p1.push_back("p1-" + std::to_string(i));
   klab::testing::produce_values(cluster().client_config(), topic, p1, 1);
-  ASSERT_TRUE(await_until([&] { return committed(group, topic, 0) == 5; }, scaled(30s)));
+  ASSERT_TRUE(await_until([&] { return committed_offset(group, topic, 0) == 5; }, scaled(30s)));
   container.stop();
 
   std::vector<std::string> p0_ok;
@@ -236,7 +230,7 @@ TEST(P6RetryAndRecovery, ListenerThatAlwaysThrowsEndsWithEveryRecordInTheDltAndO
   std::atomic<int> deliveries{0};
   auto group = unique_name("g");
   ConcurrentListenerContainer container(
-      consumer_base(group), {.topics = {topic}, .group_id = group},
+      consumer_config(cluster().client_config(), group), {.topics = {topic}, .group_id = group},
       [&](const ListenerContext&) {
         ++deliveries;
         throw std::logic_error("bug in handler");
@@ -244,14 +238,17 @@ TEST(P6RetryAndRecovery, ListenerThatAlwaysThrowsEndsWithEveryRecordInTheDltAndO
       DefaultErrorHandler(FixedBackOff{0ms, 1}, DeadLetterPublishingRecoverer(dlt_producer)));
   container.start();
   ASSERT_TRUE(await_until(
-      [&] { return committed(group, topic, 0) == 5 && committed(group, topic, 1) == 5; },
+      [&] {
+        return committed_offset(group, topic, 0) == 5 && committed_offset(group, topic, 1) == 5;
+      },
       scaled(60s)));
   container.stop();
 
   auto parked = klab::testing::consume_until(cluster().client_config(), topic + ".DLT", 10, 30s);
   std::cout << "[6.2.2] always-throwing listener: " << deliveries << " deliveries, "
-            << parked.size() << " records in the DLT, committed " << committed(group, topic, 0)
-            << '/' << committed(group, topic, 1) << '\n';
+            << parked.size() << " records in the DLT, committed "
+            << committed_offset(group, topic, 0) << '/' << committed_offset(group, topic, 1)
+            << '\n';
   EXPECT_EQ(deliveries.load(), 20) << "10 records x (1 delivery + 1 retry)";
   ASSERT_EQ(parked.size(), 10u);
   std::map<int, int> per_partition;

@@ -33,27 +33,11 @@ using klab::framework::DefaultErrorHandler;
 using klab::framework::FixedBackOff;
 using klab::framework::ListenerContext;
 using klab::testing::cluster;
+using klab::testing::committed_offset;
+using klab::testing::consumer_config;
+using klab::testing::numbered_values;
 using klab::testing::unique_name;
-
-klab::client::Config consumer_base(const std::string& group) {
-  return klab::testing::consumer_config(cluster().client_config(), group);
-}
-
-std::int64_t committed(const std::string& group, const std::string& topic, int partition = 0) {
-  auto offsets = klab::client::Admin(cluster().client_config())
-                     .committed_offsets(group, {{topic, partition}}, scaled(10s));
-  return offsets.empty() ? -1 : offsets[0].offset;
-}
-
-std::vector<std::string> numbered(int from, int to) {
-  std::vector<std::string> values;
-  for (int i = from; i < to; ++i) values.push_back(std::to_string(i));
-  return values;
-}
-
-std::string value_of(const klab::client::Record& record) {
-  return std::string(record.value().value_or(""));
-}
+using klab::testing::value_of;
 
 // Partitions per member once the group is Stable with `members` members; empty until then.
 std::vector<std::size_t> stable_assignment(const std::string& group, std::size_t members) {
@@ -81,14 +65,15 @@ TEST(P6BatchListener, BatchesNeverExceedMaxPollRecordsAndEveryRecordArrivesOnceI
   auto topic = unique_name("orders");
   klab::testing::create_topic(topic, 3, 1);
   for (int p = 0; p < 3; ++p)
-    klab::testing::produce_values(cluster().client_config(), topic, numbered(0, 100), p);
+    klab::testing::produce_values(cluster().client_config(), topic, numbered_values(0, 100), p);
   auto group = unique_name("g");
   std::mutex mutex;
   std::vector<std::size_t> sizes;
   std::map<int, std::vector<std::int64_t>> offsets;  // per partition, in arrival order
   std::atomic<int> total{0};
   ConcurrentListenerContainer container(
-      consumer_base(group), {.topics = {topic}, .group_id = group, .max_poll_records = 50},
+      consumer_config(cluster().client_config(), group),
+      {.topics = {topic}, .group_id = group, .max_poll_records = 50},
       [&](const BatchListenerContext& ctx) {
         std::lock_guard lock(mutex);
         sizes.push_back(ctx.records.size());
@@ -107,7 +92,7 @@ TEST(P6BatchListener, BatchesNeverExceedMaxPollRecordsAndEveryRecordArrivesOnceI
     std::vector<std::int64_t> expected(100);
     for (int i = 0; i < 100; ++i) expected[i] = i;
     EXPECT_EQ(offsets[p], expected) << "partition " << p << ": each offset once, in order";
-    EXPECT_EQ(committed(group, topic, p), 100) << "AckMode::batch committed each batch";
+    EXPECT_EQ(committed_offset(group, topic, p), 100) << "AckMode::batch committed each batch";
   }
   std::cout << "[6.2.3] 300 records (3 partitions) in " << sizes.size() << " batches, largest "
             << largest << " (max_poll_records=50), 0 duplicates\n";
@@ -117,7 +102,7 @@ TEST(P6BatchListener, RecordsBeforeTheFailedIndexAreCommittedAndNotRedelivered) 
   KLAB_ROADMAP("6.2.3");
   auto topic = unique_name("payments");
   klab::testing::create_topic(topic, 1, 1);
-  klab::testing::produce_values(cluster().client_config(), topic, numbered(0, 20));
+  klab::testing::produce_values(cluster().client_config(), topic, numbered_values(0, 20));
   std::vector<std::string> recovered;
   DefaultErrorHandler handler(FixedBackOff{0ms, 1},
                               [&](const klab::client::Record& record, const std::exception_ptr&) {
@@ -128,7 +113,7 @@ TEST(P6BatchListener, RecordsBeforeTheFailedIndexAreCommittedAndNotRedelivered) 
   std::map<std::string, int> handled;
   std::int64_t committed_at_retry = -2;
   ConcurrentListenerContainer container(
-      consumer_base(group), {.topics = {topic}, .group_id = group},
+      consumer_config(cluster().client_config(), group), {.topics = {topic}, .group_id = group},
       [&](const BatchListenerContext& ctx) {
         std::lock_guard lock(mutex);
         for (std::size_t i = 0; i < ctx.records.size(); ++i) {
@@ -145,7 +130,7 @@ TEST(P6BatchListener, RecordsBeforeTheFailedIndexAreCommittedAndNotRedelivered) 
       },
       handler);
   container.start();
-  ASSERT_TRUE(await_until([&] { return committed(group, topic) == 20; }, scaled(30s)));
+  ASSERT_TRUE(await_until([&] { return committed_offset(group, topic) == 20; }, scaled(30s)));
   container.stop();
 
   std::lock_guard lock(mutex);
@@ -170,8 +155,8 @@ TEST(P6ConcurrentConsumers, ConcurrencyThreeOnSixPartitionsGivesEachPartitionToO
   std::map<std::thread::id, std::set<int>> partitions_by_thread;
   std::multiset<std::string> values;
   ConcurrentListenerContainer container(
-      consumer_base(group), {.topics = {topic}, .group_id = group, .concurrency = 3},
-      [&](const ListenerContext& ctx) {
+      consumer_config(cluster().client_config(), group),
+      {.topics = {topic}, .group_id = group, .concurrency = 3}, [&](const ListenerContext& ctx) {
         std::lock_guard lock(mutex);
         threads_by_partition[ctx.record.partition()].insert(std::this_thread::get_id());
         partitions_by_thread[std::this_thread::get_id()].insert(ctx.record.partition());
@@ -184,7 +169,7 @@ TEST(P6ConcurrentConsumers, ConcurrencyThreeOnSixPartitionsGivesEachPartitionToO
                           scaled(60s)));
   EXPECT_EQ(assignment, (std::vector<std::size_t>{2, 2, 2}));
   for (int p = 0; p < 6; ++p)
-    klab::testing::produce_values(cluster().client_config(), topic, numbered(0, 20), p);
+    klab::testing::produce_values(cluster().client_config(), topic, numbered_values(0, 20), p);
   ASSERT_TRUE(await_until(
       [&] {
         std::lock_guard lock(mutex);
@@ -217,8 +202,8 @@ TEST(P6ConcurrentConsumers, ConcurrencyFourOnTwoPartitionsLeavesTwoThreadsIdle) 
   std::map<std::thread::id, std::set<int>> partitions_by_thread;
   std::size_t handled = 0;
   ConcurrentListenerContainer container(
-      consumer_base(group), {.topics = {topic}, .group_id = group, .concurrency = 4},
-      [&](const ListenerContext& ctx) {
+      consumer_config(cluster().client_config(), group),
+      {.topics = {topic}, .group_id = group, .concurrency = 4}, [&](const ListenerContext& ctx) {
         std::lock_guard lock(mutex);
         partitions_by_thread[std::this_thread::get_id()].insert(ctx.record.partition());
         ++handled;
@@ -230,7 +215,7 @@ TEST(P6ConcurrentConsumers, ConcurrencyFourOnTwoPartitionsLeavesTwoThreadsIdle) 
   EXPECT_EQ(assignment, (std::vector<std::size_t>{0, 0, 1, 1}))
       << "4 members, 2 partitions: two members get nothing";
   for (int p = 0; p < 2; ++p)
-    klab::testing::produce_values(cluster().client_config(), topic, numbered(0, 25), p);
+    klab::testing::produce_values(cluster().client_config(), topic, numbered_values(0, 25), p);
   ASSERT_TRUE(await_until(
       [&] {
         std::lock_guard lock(mutex);

@@ -47,6 +47,7 @@ using klab::framework::KafkaTemplate;
 using klab::framework::ListenerContext;
 using klab::testing::AtOffset;
 using klab::testing::cluster;
+using klab::testing::committed_offset;
 using klab::testing::HasHeader;
 using klab::testing::HasKey;
 using klab::testing::HasValue;
@@ -61,14 +62,8 @@ namespace dlt = klab::framework::dlt_headers;
 
 using StringTemplate = KafkaTemplate<std::string, std::string>;
 
-std::int64_t committed(const std::string& group, const std::string& topic, int partition) {
-  auto offsets = klab::client::Admin(cluster().client_config())
-                     .committed_offsets(group, {{topic, partition}}, scaled(10s));
-  return offsets.empty() ? -1 : offsets[0].offset;
-}
-
 TEST(P6EmbeddedKafka, EachBinaryHasItsOwnClusterAndEachTestItsOwnNames) {
-  KLAB_ROADMAP("6.3.1");
+  KLAB_ROADMAP("6.3.1 env.testcontainers");
   // KLAB_TEST_CLUSTER(.nodes = 1) in 00_cluster.cpp: started once before the first test of
   // this binary, stopped after the last (or the KLAB_BOOTSTRAP cluster, untouched).
   const auto& c = cluster();
@@ -171,7 +166,7 @@ class SecondCluster {
 };
 
 TEST(P6ExternalCluster, SameLessonBinaryRunsAgainstAClusterNamedByKlabBootstrap) {
-  KLAB_ROADMAP("6.3.2");
+  KLAB_ROADMAP("6.3.2 env.testcontainers");
   KLAB_REQUIRE_LOCAL_CLUSTER();  // it starts a second cluster from the lab's Kafka install
   SecondCluster external;
   const std::string filter = "P1Offsets.OffsetsCountUpFromZeroWithinAPartition";
@@ -247,7 +242,7 @@ TEST(P6IntegrationTest, TemplateListenerAndDltEndToEnd) {
   auto at_end = [&](const std::string& g, const std::string& t,
                     const std::map<int, std::int64_t>& e) {
     for (auto [p, o] : e)
-      if (committed(g, t, p) != o) return false;
+      if (committed_offset(g, t, p) != o) return false;
     return true;
   };
   ASSERT_TRUE(await_until([&] { return at_end(group, topic, end); }, scaled(60s)));

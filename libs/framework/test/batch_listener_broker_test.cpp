@@ -23,6 +23,7 @@
 #include "klab/framework/listener/listener_container.hpp"
 #include "klab/framework/listener/typed_listener.hpp"
 #include "klab/testing/records.hpp"
+#include "klab/testing/string_log.hpp"
 #include "klab/testing/test_cluster.hpp"
 #include "klab/testing/topology.hpp"
 
@@ -44,62 +45,26 @@ using klab::framework::DefaultErrorHandler;
 using klab::framework::FixedBackOff;
 using klab::framework::ListenerContext;
 using klab::testing::cluster;
+using klab::testing::committed_offset;
+using klab::testing::consumer_config;
+using klab::testing::numbered_values;
+using klab::testing::StringLog;
 using klab::testing::unique_name;
-
-Config consumer_base(const std::string& group) {
-  return klab::testing::consumer_config(cluster().client_config(), group);
-}
-
-std::int64_t committed(const std::string& group, const std::string& topic, int partition = 0) {
-  auto offsets = klab::client::Admin(cluster().client_config())
-                     .committed_offsets(group, {{topic, partition}}, scaled(10s));
-  return offsets.empty() ? -1 : offsets[0].offset;
-}
-
-std::vector<std::string> numbered(int from, int to) {
-  std::vector<std::string> values;
-  for (int i = from; i < to; ++i) values.push_back(std::to_string(i));
-  return values;
-}
-
-// Thread-safe list of strings the listener appends to and the test reads.
-struct Log {
-  std::mutex mutex;
-  std::vector<std::string> items;
-  void add(std::string item) {
-    std::lock_guard lock(mutex);
-    items.push_back(std::move(item));
-  }
-  std::size_t size() {
-    std::lock_guard lock(mutex);
-    return items.size();
-  }
-  std::vector<std::string> snapshot() {
-    std::lock_guard lock(mutex);
-    return items;
-  }
-  std::size_t count(const std::string& item) {
-    std::lock_guard lock(mutex);
-    return std::count(items.begin(), items.end(), item);
-  }
-};
-
-std::string value_of(const klab::client::Record& record) {
-  return std::string(record.value().value_or(""));
-}
+using klab::testing::value_of;
 
 TEST(BatchListenerOnBroker, BatchesNeverExceedMaxPollRecordsAndKeepPartitionOrder) {
   auto topic = unique_name("batches");
   klab::testing::create_topic(topic, 3, 1);
   for (int p = 0; p < 3; ++p)
-    klab::testing::produce_values(cluster().client_config(), topic, numbered(0, 30), p);
+    klab::testing::produce_values(cluster().client_config(), topic, numbered_values(0, 30), p);
   auto group = unique_name("g");
   std::mutex mutex;
   std::vector<std::size_t> sizes;
   std::map<int, std::vector<std::int64_t>> offsets_by_partition;
   std::atomic<int> total{0};
   ConcurrentListenerContainer container(
-      consumer_base(group), {.topics = {topic}, .group_id = group, .max_poll_records = 7},
+      consumer_config(cluster().client_config(), group),
+      {.topics = {topic}, .group_id = group, .max_poll_records = 7},
       [&](const BatchListenerContext& ctx) {
         std::lock_guard lock(mutex);
         sizes.push_back(ctx.records.size());
@@ -121,14 +86,14 @@ TEST(BatchListenerOnBroker, BatchesNeverExceedMaxPollRecordsAndKeepPartitionOrde
     std::vector<std::int64_t> expected(30);
     for (int i = 0; i < 30; ++i) expected[i] = i;
     EXPECT_EQ(offsets_by_partition[p], expected) << "partition " << p << " in order, once";
-    EXPECT_EQ(committed(group, topic, p), 30) << "partition " << p;
+    EXPECT_EQ(committed_offset(group, topic, p), 30) << "partition " << p;
   }
 }
 
 TEST(BatchListenerOnBroker, FailedIndexCommitsTheRecordsBeforeItWhichAreNotRedelivered) {
   auto topic = unique_name("blfe-commit");
   klab::testing::create_topic(topic, 1, 1);
-  klab::testing::produce_values(cluster().client_config(), topic, numbered(0, 10));
+  klab::testing::produce_values(cluster().client_config(), topic, numbered_values(0, 10));
   std::atomic<int> recover_calls{0};
   // Recovery keeps failing, so record 5 comes back forever and nothing past it is committed.
   DefaultErrorHandler handler(FixedBackOff{0ms, 1},
@@ -137,9 +102,9 @@ TEST(BatchListenerOnBroker, FailedIndexCommitsTheRecordsBeforeItWhichAreNotRedel
                                 throw std::runtime_error("recoverer down");
                               });
   auto group = unique_name("g");
-  Log handled;
+  StringLog handled;
   ConcurrentListenerContainer container(
-      consumer_base(group), {.topics = {topic}, .group_id = group},
+      consumer_config(cluster().client_config(), group), {.topics = {topic}, .group_id = group},
       [&](const BatchListenerContext& ctx) {
         for (std::size_t i = 0; i < ctx.records.size(); ++i) {
           auto value = value_of(ctx.records[i]);
@@ -151,10 +116,10 @@ TEST(BatchListenerOnBroker, FailedIndexCommitsTheRecordsBeforeItWhichAreNotRedel
   container.start();
   ASSERT_TRUE(await_until([&] { return recover_calls >= 2; }, scaled(30s)))
       << "5 failed, was retried and its recovery failed twice";
-  ASSERT_TRUE(await_until([&] { return committed(group, topic) == 5; }, scaled(30s)))
+  ASSERT_TRUE(await_until([&] { return committed_offset(group, topic) == 5; }, scaled(30s)))
       << "0..4 committed";
   container.stop();
-  EXPECT_EQ(committed(group, topic), 5) << "nothing past the failed record";
+  EXPECT_EQ(committed_offset(group, topic), 5) << "nothing past the failed record";
   for (int i = 0; i < 5; ++i)
     EXPECT_EQ(handled.count(std::to_string(i)), 1u) << i << " handled once, never redelivered";
   EXPECT_GE(handled.count("5"), 4u) << "two rounds of (first try + one retry)";
@@ -165,14 +130,15 @@ TEST(BatchListenerOnBroker, FailedIndexIsRetriedThenDeadLetteredAndTheRestProces
   auto topic = unique_name("blfe-dlt");
   klab::testing::create_topic(topic, 1, 1);
   klab::testing::create_topic(topic + ".DLT", 1, 1);
-  auto reports = klab::testing::produce_values(cluster().client_config(), topic, numbered(0, 10));
+  auto reports =
+      klab::testing::produce_values(cluster().client_config(), topic, numbered_values(0, 10));
   ASSERT_EQ(reports.size(), 10u);
   klab::client::Producer producer(cluster().client_config());
   DefaultErrorHandler handler(FixedBackOff{20ms, 2}, DeadLetterPublishingRecoverer(producer));
   auto group = unique_name("g");
-  Log handled;
+  StringLog handled;
   ConcurrentListenerContainer container(
-      consumer_base(group), {.topics = {topic}, .group_id = group},
+      consumer_config(cluster().client_config(), group), {.topics = {topic}, .group_id = group},
       [&](const BatchListenerContext& ctx) {
         for (std::size_t i = 0; i < ctx.records.size(); ++i) {
           auto value = value_of(ctx.records[i]);
@@ -184,7 +150,7 @@ TEST(BatchListenerOnBroker, FailedIndexIsRetriedThenDeadLetteredAndTheRestProces
       },
       handler);
   container.start();
-  ASSERT_TRUE(await_until([&] { return committed(group, topic) == 10; }, scaled(30s)));
+  ASSERT_TRUE(await_until([&] { return committed_offset(group, topic) == 10; }, scaled(30s)));
   container.stop();
 
   EXPECT_EQ(handled.count("5"), 3u) << "first try + 2 retries";
@@ -196,7 +162,7 @@ TEST(BatchListenerOnBroker, FailedIndexIsRetriedThenDeadLetteredAndTheRestProces
   EXPECT_EQ(std::find(order.begin(), order.end(), "6") - order.begin(), 8)
       << "6 only after 0..4 and three tries of 5";
 
-  klab::client::Consumer dlt(consumer_base(unique_name("dlt-reader")));
+  klab::client::Consumer dlt(consumer_config(cluster().client_config(), unique_name("dlt-reader")));
   dlt.subscribe({topic + ".DLT"});
   auto got = klab::testing::consume_n(dlt, 1, 30s);
   ASSERT_EQ(got.size(), 1u);
@@ -213,16 +179,16 @@ TEST(BatchListenerOnBroker, WholeBatchFailureIsRetriedThenEveryRecordRecoveredIn
   auto topic = unique_name("batch-fail");
   klab::testing::create_topic(topic, 1, 1);
   klab::testing::produce_values(cluster().client_config(), topic, {"a", "b", "c"});
-  Log recovered;
+  StringLog recovered;
   DefaultErrorHandler handler(FixedBackOff{0ms, 2},
                               [&](const klab::client::Record& record, const std::exception_ptr&) {
                                 recovered.add(value_of(record));
                               });
   auto group = unique_name("g");
   std::atomic<int> failing_calls{0};
-  Log succeeded;
+  StringLog succeeded;
   ConcurrentListenerContainer container(
-      consumer_base(group), {.topics = {topic}, .group_id = group},
+      consumer_config(cluster().client_config(), group), {.topics = {topic}, .group_id = group},
       [&](const BatchListenerContext& ctx) {
         for (const auto& record : ctx.records) {
           if (value_of(record) == "b") {
@@ -234,7 +200,7 @@ TEST(BatchListenerOnBroker, WholeBatchFailureIsRetriedThenEveryRecordRecoveredIn
       },
       handler);
   container.start();
-  ASSERT_TRUE(await_until([&] { return committed(group, topic) == 3; }, scaled(30s)));
+  ASSERT_TRUE(await_until([&] { return committed_offset(group, topic) == 3; }, scaled(30s)));
   klab::testing::produce_values(cluster().client_config(), topic, {"d"});
   ASSERT_TRUE(await_until([&] { return succeeded.count("d") == 1; }, scaled(30s)))
       << "the container carries on after the recovered batch";
@@ -248,7 +214,7 @@ TEST(BatchListenerOnBroker, WholeBatchFailureIsRetriedThenEveryRecordRecoveredIn
   for (const auto& value : {"a", "b", "c"})
     EXPECT_EQ(recovered.count(value) + succeeded.count(value), 1u)
         << value << " either processed or recovered, once";
-  EXPECT_EQ(committed(group, topic), 4);
+  EXPECT_EQ(committed_offset(group, topic), 4);
 }
 
 struct Order {
@@ -280,7 +246,8 @@ TEST(TypedListenerOnBroker, UndeserializableValueGoesToTheDltWithoutRetries) {
         ids.push_back(order.id);
       });
   ConcurrentListenerContainer container(
-      consumer_base(group), {.topics = {topic}, .group_id = group, .ack_mode = AckMode::record},
+      consumer_config(cluster().client_config(), group),
+      {.topics = {topic}, .group_id = group, .ack_mode = AckMode::record},
       [&](const ListenerContext& ctx) {
         {
           std::lock_guard lock(mutex);
@@ -290,12 +257,12 @@ TEST(TypedListenerOnBroker, UndeserializableValueGoesToTheDltWithoutRetries) {
       },
       handler);
   container.start();
-  ASSERT_TRUE(await_until([&] { return committed(group, topic) == 3; }, scaled(30s)));
+  ASSERT_TRUE(await_until([&] { return committed_offset(group, topic) == 3; }, scaled(30s)));
   container.stop();
 
   EXPECT_EQ(ids, (std::vector<int>{1, 3})) << "the bad value never reached the typed listener";
   EXPECT_EQ(deliveries[1], 1) << "no retry for a value that cannot deserialize";
-  klab::client::Consumer dlt(consumer_base(unique_name("dlt-reader")));
+  klab::client::Consumer dlt(consumer_config(cluster().client_config(), unique_name("dlt-reader")));
   dlt.subscribe({topic + ".DLT"});
   auto got = klab::testing::consume_n(dlt, 1, 30s);
   ASSERT_EQ(got.size(), 1u);
@@ -308,12 +275,12 @@ TEST(TypedListenerOnBroker, UndeserializableValueGoesToTheDltWithoutRetries) {
 TEST(AckModesOnBroker, CountModeCommitsAtMultiplesOfAckCount) {
   auto topic = unique_name("count");
   klab::testing::create_topic(topic, 1, 1);
-  klab::testing::produce_values(cluster().client_config(), topic, numbered(0, 23));
+  klab::testing::produce_values(cluster().client_config(), topic, numbered_values(0, 23));
   auto group = unique_name("g");
   std::mutex mutex;
   std::map<std::int64_t, std::int64_t> committed_when_seen;
   ConcurrentListenerContainer container(
-      consumer_base(group),
+      consumer_config(cluster().client_config(), group),
       {.topics = {topic}, .group_id = group, .ack_mode = AckMode::count, .ack_count = 5},
       [&](const ListenerContext& ctx) {
         auto now = ctx.consumer.committed({{topic, 0}}, scaled(10s));
@@ -327,9 +294,9 @@ TEST(AckModesOnBroker, CountModeCommitsAtMultiplesOfAckCount) {
         return committed_when_seen.size() == 23;
       },
       scaled(30s)));
-  EXPECT_EQ(committed(group, topic), 20) << "21..23 wait for the next multiple of 5";
+  EXPECT_EQ(committed_offset(group, topic), 20) << "21..23 wait for the next multiple of 5";
   container.stop();
-  EXPECT_EQ(committed(group, topic), 23) << "stop commits the rest";
+  EXPECT_EQ(committed_offset(group, topic), 23) << "stop commits the rest";
   for (const auto& [offset, seen] : committed_when_seen) {
     const std::int64_t multiple = offset / 5 * 5;
     if (multiple == 0) {
@@ -343,16 +310,16 @@ TEST(AckModesOnBroker, CountModeCommitsAtMultiplesOfAckCount) {
 TEST(AckModesOnBroker, TimeModeCommitsOnlyOnceAckTimePassedOrOnStop) {
   auto topic = unique_name("time");
   klab::testing::create_topic(topic, 1, 1);
-  klab::testing::produce_values(cluster().client_config(), topic, numbered(0, 5));
+  klab::testing::produce_values(cluster().client_config(), topic, numbered_values(0, 5));
   auto long_group = unique_name("g-hour");
   auto short_group = unique_name("g-short");
   std::atomic<int> long_seen{0};
   std::atomic<int> short_seen{0};
   ConcurrentListenerContainer hour(
-      consumer_base(long_group),
+      consumer_config(cluster().client_config(), long_group),
       {.topics = {topic}, .group_id = long_group, .ack_mode = AckMode::time, .ack_time = 1h},
       [&](const ListenerContext&) { ++long_seen; });
-  ConcurrentListenerContainer shortly(consumer_base(short_group),
+  ConcurrentListenerContainer shortly(consumer_config(cluster().client_config(), short_group),
                                       {.topics = {topic},
                                        .group_id = short_group,
                                        .ack_mode = AckMode::count_time,
@@ -361,12 +328,12 @@ TEST(AckModesOnBroker, TimeModeCommitsOnlyOnceAckTimePassedOrOnStop) {
                                       [&](const ListenerContext&) { ++short_seen; });
   hour.start();
   shortly.start();
-  ASSERT_TRUE(await_until([&] { return committed(short_group, topic) == 5; }, scaled(30s)))
+  ASSERT_TRUE(await_until([&] { return committed_offset(short_group, topic) == 5; }, scaled(30s)))
       << "100 ms after the last commit, at a poll, without stopping";
   ASSERT_TRUE(await_until([&] { return long_seen == 5; }, scaled(30s)));
-  EXPECT_LT(committed(long_group, topic), 0) << "an hour has not passed: nothing committed";
+  EXPECT_LT(committed_offset(long_group, topic), 0) << "an hour has not passed: nothing committed";
   hour.stop();
-  EXPECT_EQ(committed(long_group, topic), 5) << "stop commits what was processed";
+  EXPECT_EQ(committed_offset(long_group, topic), 5) << "stop commits what was processed";
   shortly.stop();
   EXPECT_EQ(short_seen, 5);
 }
@@ -381,9 +348,9 @@ TEST(TopicPatternOnBroker, PatternSubscriptionPicksUpTopicsCreatedLater) {
   pattern += "-(a|b)";  // no '^': the container anchors it
   klab::testing::create_topic(prefix + "-a", 1, 1);
   auto group = unique_name("g");
-  auto config = consumer_base(group);
+  auto config = consumer_config(cluster().client_config(), group);
   config.set("topic.metadata.refresh.interval.ms", "500");
-  Log seen;
+  StringLog seen;
   ConcurrentListenerContainer container(
       config, {.topic_pattern = pattern, .group_id = group},
       [&](const ListenerContext& ctx) { seen.add(std::string(ctx.record.topic())); });
@@ -401,7 +368,7 @@ TEST(TopicPatternOnBroker, PatternSubscriptionPicksUpTopicsCreatedLater) {
       << "the topic created after start() was picked up";
   container.stop();
   EXPECT_EQ(seen.count(prefix + "-c"), 0u) << "a non-matching topic is not read";
-  EXPECT_EQ(committed(group, prefix + "-b"), 1);
+  EXPECT_EQ(committed_offset(group, prefix + "-b"), 1);
 }
 
 ContainerProperties valid() { return {.topics = {"t"}, .group_id = "g"}; }
@@ -466,7 +433,7 @@ TEST(ContainerFactoryOnBroker, DefaultsApplyAndPerCallValuesOverride) {
   auto topic = unique_name("factory");
   klab::testing::create_topic(topic, 1, 1);
   klab::testing::produce_values(cluster().client_config(), topic, {"a", "bad", "c", "d", "e"});
-  Log recovered;
+  StringLog recovered;
   ConcurrentListenerContainerFactory factory(
       klab::testing::consumer_config(cluster().client_config(), "unused-default-group"),
       {.group_id = "unused-default-group",
@@ -481,7 +448,7 @@ TEST(ContainerFactoryOnBroker, DefaultsApplyAndPerCallValuesOverride) {
   auto group = unique_name("g");
   std::mutex mutex;
   std::size_t largest = 0;
-  Log handled;
+  StringLog handled;
   auto container = factory.create(
       {topic}, group,
       [&](const BatchListenerContext& ctx) {
@@ -507,7 +474,7 @@ TEST(ContainerFactoryOnBroker, DefaultsApplyAndPerCallValuesOverride) {
   EXPECT_EQ(handled.snapshot(), (std::vector<std::string>{"a", "c", "d", "e"}));
   EXPECT_EQ(recovered.snapshot(), std::vector<std::string>{"bad"}) << "the factory's handler";
   EXPECT_LE(largest, 2u) << "the factory's max_poll_records";
-  EXPECT_EQ(committed(group, topic), 5);
+  EXPECT_EQ(committed_offset(group, topic), 5);
   EXPECT_THROW(factory.create(
                    {}, group, [](const ListenerContext&) {},
                    [](ContainerProperties& p) { p.concurrency = 0; }),
@@ -517,13 +484,14 @@ TEST(ContainerFactoryOnBroker, DefaultsApplyAndPerCallValuesOverride) {
 TEST(BatchListenerOnBroker, GracefulStopCommitsExactlyTheBatchesHandedToTheListener) {
   auto topic = unique_name("batch-stop");
   klab::testing::create_topic(topic, 1, 1);
-  klab::testing::produce_values(cluster().client_config(), topic, numbered(0, 10));
+  klab::testing::produce_values(cluster().client_config(), topic, numbered_values(0, 10));
   auto group = unique_name("g");
-  Log seen;
+  StringLog seen;
   std::atomic<int> batches{0};
   ConcurrentListenerContainer* self = nullptr;
   ConcurrentListenerContainer container(
-      consumer_base(group), {.topics = {topic}, .group_id = group, .max_poll_records = 3},
+      consumer_config(cluster().client_config(), group),
+      {.topics = {topic}, .group_id = group, .max_poll_records = 3},
       [&](const BatchListenerContext& ctx) {
         for (const auto& record : ctx.records) seen.add(value_of(record));
         if (++batches == 2) {
@@ -539,8 +507,8 @@ TEST(BatchListenerOnBroker, GracefulStopCommitsExactlyTheBatchesHandedToTheListe
   EXPECT_EQ(batches, 2) << "no batch handed out after stop";
   auto values = seen.snapshot();
   ASSERT_LT(values.size(), 10u);
-  EXPECT_EQ(values, numbered(0, static_cast<int>(values.size()))) << "in order, once";
-  EXPECT_EQ(committed(group, topic), static_cast<std::int64_t>(values.size()))
+  EXPECT_EQ(values, numbered_values(0, static_cast<int>(values.size()))) << "in order, once";
+  EXPECT_EQ(committed_offset(group, topic), static_cast<std::int64_t>(values.size()))
       << "exactly the records of the two batches";
 }
 

@@ -34,17 +34,9 @@ using klab::framework::DefaultErrorHandler;
 using klab::framework::FixedBackOff;
 using klab::framework::ListenerContext;
 using klab::testing::cluster;
+using klab::testing::committed_offset;
+using klab::testing::consumer_config;
 using klab::testing::unique_name;
-
-Config consumer_base(const std::string& group) {
-  return klab::testing::consumer_config(cluster().client_config(), group);
-}
-
-std::int64_t committed(const std::string& group, const std::string& topic, int partition = 0) {
-  auto offsets = klab::client::Admin(cluster().client_config())
-                     .committed_offsets(group, {{topic, partition}}, scaled(10s));
-  return offsets.empty() ? -1 : offsets[0].offset;
-}
 
 // What the listener saw, shared with the test thread.
 struct Seen {
@@ -72,7 +64,7 @@ TEST(ListenerContainerOnBroker, ConcurrencyThreeSplitsSixPartitionsAndEachRecord
   klab::testing::create_topic(topic, 6, 1);
   auto group = unique_name("g");
   Seen seen;
-  ConcurrentListenerContainer container(consumer_base(group),
+  ConcurrentListenerContainer container(consumer_config(cluster().client_config(), group),
                                         {.topics = {topic}, .group_id = group, .concurrency = 3},
                                         [&](const ListenerContext& ctx) { seen.add(ctx); });
   container.start();
@@ -111,7 +103,7 @@ TEST(ListenerContainerOnBroker, ConcurrencyThreeSplitsSixPartitionsAndEachRecord
   ASSERT_EQ(seen.partitions_by_thread.size(), 3u) << "three threads did the work";
   for (const auto& [thread, partitions] : seen.partitions_by_thread)
     EXPECT_EQ(partitions.size(), 2u);
-  for (int p = 0; p < 6; ++p) EXPECT_EQ(committed(group, topic, p), 10) << "partition " << p;
+  for (int p = 0; p < 6; ++p) EXPECT_EQ(committed_offset(group, topic, p), 10) << "partition " << p;
 }
 
 TEST(ListenerContainerOnBroker, GracefulStopCommitsExactlyTheProcessedRecords) {
@@ -125,7 +117,8 @@ TEST(ListenerContainerOnBroker, GracefulStopCommitsExactlyTheProcessedRecords) {
   ConcurrentListenerContainer* self = nullptr;
   std::atomic<bool> in_fourth{false};
   ConcurrentListenerContainer container(
-      consumer_base(group), {.topics = {topic}, .group_id = group, .ack_mode = AckMode::batch},
+      consumer_config(cluster().client_config(), group),
+      {.topics = {topic}, .group_id = group, .ack_mode = AckMode::batch},
       [&](const ListenerContext& ctx) {
         seen.add(ctx);
         if (ctx.record.value() == "3") {
@@ -141,7 +134,7 @@ TEST(ListenerContainerOnBroker, GracefulStopCommitsExactlyTheProcessedRecords) {
 
   EXPECT_EQ(seen.snapshot(), (std::vector<std::string>{"0", "1", "2", "3"}))
       << "the rest of the batch was left alone";
-  EXPECT_EQ(committed(group, topic), 4) << "exactly past the processed records";
+  EXPECT_EQ(committed_offset(group, topic), 4) << "exactly past the processed records";
 }
 
 TEST(ListenerContainerOnBroker, FailingRecordIsRetriedThenDeadLetteredAndTheNextRecordIsProcessed) {
@@ -155,20 +148,20 @@ TEST(ListenerContainerOnBroker, FailingRecordIsRetriedThenDeadLetteredAndTheNext
   auto group = unique_name("g");
   Seen seen;
   ConcurrentListenerContainer container(
-      consumer_base(group), {.topics = {topic}, .group_id = group},
+      consumer_config(cluster().client_config(), group), {.topics = {topic}, .group_id = group},
       [&](const ListenerContext& ctx) {
         seen.add(ctx);
         if (ctx.record.value() == "bad") throw std::runtime_error("cannot handle bad");
       },
       handler);
   container.start();
-  ASSERT_TRUE(await_until([&] { return committed(group, topic) == 3; }, scaled(30s)))
+  ASSERT_TRUE(await_until([&] { return committed_offset(group, topic) == 3; }, scaled(30s)))
       << "committed past the dead-lettered record";
   container.stop();
   EXPECT_EQ(seen.snapshot(), (std::vector<std::string>{"a", "bad", "bad", "bad", "c"}))
       << "two retries before c, then c";
 
-  klab::client::Consumer dlt(consumer_base(unique_name("dlt-reader")));
+  klab::client::Consumer dlt(consumer_config(cluster().client_config(), unique_name("dlt-reader")));
   dlt.subscribe({topic + ".DLT"});
   auto got = klab::testing::consume_n(dlt, 1, 30s);
   ASSERT_EQ(got.size(), 1u);
@@ -201,7 +194,8 @@ TEST(ListenerContainerOnBroker, RecovererFailureLeavesTheOffsetUncommitted) {
   auto group = unique_name("g");
   Seen seen;
   ConcurrentListenerContainer container(
-      consumer_base(group), {.topics = {topic}, .group_id = group, .ack_mode = AckMode::record},
+      consumer_config(cluster().client_config(), group),
+      {.topics = {topic}, .group_id = group, .ack_mode = AckMode::record},
       [&](const ListenerContext& ctx) {
         seen.add(ctx);
         if (ctx.record.value() == "bad") throw std::runtime_error("cannot handle bad");
@@ -213,7 +207,7 @@ TEST(ListenerContainerOnBroker, RecovererFailureLeavesTheOffsetUncommitted) {
   container.stop();
   auto values = seen.snapshot();
   EXPECT_EQ(std::count(values.begin(), values.end(), "c"), 0) << "nothing after it ran";
-  EXPECT_EQ(committed(group, topic), 1) << "committed up to, not past, the failed record";
+  EXPECT_EQ(committed_offset(group, topic), 1) << "committed up to, not past, the failed record";
 }
 
 TEST(ListenerContainerOnBroker, ManualAckCommitsOnlyAcknowledgedRecords) {
@@ -223,7 +217,8 @@ TEST(ListenerContainerOnBroker, ManualAckCommitsOnlyAcknowledgedRecords) {
   auto group = unique_name("g");
   Seen seen;
   ConcurrentListenerContainer container(
-      consumer_base(group), {.topics = {topic}, .group_id = group, .ack_mode = AckMode::manual},
+      consumer_config(cluster().client_config(), group),
+      {.topics = {topic}, .group_id = group, .ack_mode = AckMode::manual},
       [&](const ListenerContext& ctx) {
         ASSERT_NE(ctx.ack, nullptr);
         seen.add(ctx);
@@ -232,7 +227,7 @@ TEST(ListenerContainerOnBroker, ManualAckCommitsOnlyAcknowledgedRecords) {
   container.start();
   ASSERT_TRUE(await_until([&] { return seen.size() >= 4; }, scaled(30s)));
   container.stop();
-  EXPECT_EQ(committed(group, topic), 2) << "c and d were handled but not acknowledged";
+  EXPECT_EQ(committed_offset(group, topic), 2) << "c and d were handled but not acknowledged";
 }
 
 }  // namespace

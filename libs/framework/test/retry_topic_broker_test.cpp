@@ -16,6 +16,7 @@
 #include "klab/framework/listener/dead_letter_publishing_recoverer.hpp"
 #include "klab/framework/retrytopic/retry_topic_container.hpp"
 #include "klab/testing/records.hpp"
+#include "klab/testing/string_log.hpp"
 #include "klab/testing/test_cluster.hpp"
 #include "klab/testing/topology.hpp"
 
@@ -35,34 +36,11 @@ using klab::framework::RetryTopicConfiguration;
 using klab::framework::RetryTopicContainer;
 using klab::framework::TopicSuffixing;
 using klab::testing::cluster;
+using klab::testing::committed_offset;
+using klab::testing::consumer_config;
+using klab::testing::end_offset;
+using klab::testing::StringLog;
 using klab::testing::unique_name;
-
-Config consumer_base(const std::string& group) {
-  return klab::testing::consumer_config(cluster().client_config(), group);
-}
-
-std::int64_t committed(const std::string& group, const std::string& topic, int partition = 0) {
-  auto offsets =
-      Admin(cluster().client_config()).committed_offsets(group, {{topic, partition}}, scaled(10s));
-  return offsets.empty() ? -1 : offsets[0].offset;
-}
-
-std::int64_t end_offset(const std::string& topic, int partition = 0) {
-  return Admin(cluster().client_config()).watermark_offsets(topic, partition, scaled(10s)).high;
-}
-
-struct Calls {
-  std::mutex mutex;
-  std::vector<std::string> topics;
-  void add(const ListenerContext& ctx) {
-    std::lock_guard lock(mutex);
-    topics.emplace_back(ctx.record.topic());
-  }
-  std::vector<std::string> snapshot() {
-    std::lock_guard lock(mutex);
-    return topics;
-  }
-};
 
 TEST(RetryTopicContainerOnBroker, PublishFailureLeavesTheSourceOffsetUncommittedUntilItWorks) {
   auto topic = unique_name("src");
@@ -75,7 +53,7 @@ TEST(RetryTopicContainerOnBroker, PublishFailureLeavesTheSourceOffsetUncommitted
   Producer producer(producer_config);
   std::atomic<int> calls{0};
   RetryTopicContainer container(
-      consumer_base(group), group,
+      consumer_config(cluster().client_config(), group), group,
       RetryTopicConfiguration({topic}).max_attempts(1).auto_create_topics(false),
       [&](const ListenerContext&) {
         ++calls;
@@ -87,11 +65,11 @@ TEST(RetryTopicContainerOnBroker, PublishFailureLeavesTheSourceOffsetUncommitted
 
   ASSERT_TRUE(await_until([&] { return calls >= 3; }, scaled(30s)))
       << "delivered again while publishing fails";
-  EXPECT_LT(committed(group, topic, 1), 1) << "not committed: the record is not lost";
+  EXPECT_LT(committed_offset(group, topic, 1), 1) << "not committed: the record is not lost";
   EXPECT_EQ(end_offset(topic + "-dlt"), 0);
 
   Admin(cluster().client_config()).create_partitions(topic + "-dlt", 2, scaled(10s));
-  ASSERT_TRUE(await_until([&] { return committed(group, topic, 1) == 1; }, scaled(30s)))
+  ASSERT_TRUE(await_until([&] { return committed_offset(group, topic, 1) == 1; }, scaled(30s)))
       << "committed once the DLT took it";
   container.stop();
   EXPECT_EQ(end_offset(topic + "-dlt", 1), 1) << "dead-lettered exactly once, on partition 1";
@@ -105,7 +83,7 @@ TEST(RetryTopicContainerOnBroker, DltHandlerGetsTheDeadLetteredRecordWithItsHead
   std::mutex mutex;
   std::vector<std::string> dead;  // "value|original topic|attempts"
   RetryTopicContainer container(
-      consumer_base(group), group,
+      consumer_config(cluster().client_config(), group), group,
       RetryTopicConfiguration({topic}).max_attempts(2).back_off(FixedBackOff{100ms, 5}),
       [](const ListenerContext&) { throw std::runtime_error("nope"); }, producer);
   container.dlt_handler([&](const ListenerContext& ctx) {
@@ -122,7 +100,8 @@ TEST(RetryTopicContainerOnBroker, DltHandlerGetsTheDeadLetteredRecordWithItsHead
   EXPECT_EQ(container.listened_topics(),
             (std::vector<std::string>{topic, topic + "-retry-0", topic + "-dlt"}));
   klab::testing::produce_values(cluster().client_config(), topic, {"v"});
-  ASSERT_TRUE(await_until([&] { return committed(group, topic + "-dlt") == 1; }, scaled(30s)));
+  ASSERT_TRUE(
+      await_until([&] { return committed_offset(group, topic + "-dlt") == 1; }, scaled(30s)));
   container.stop();
   std::lock_guard lock(mutex);
   EXPECT_EQ(dead, (std::vector<std::string>{"v|" + topic + "|2"}));
@@ -135,16 +114,16 @@ TEST(RetryTopicContainerOnBroker, DelaySuffixedRetriesWithTheSameDelayShareOneTo
   auto group = unique_name("g");
   klab::testing::create_topic(topic, 1, 1);
   Producer producer(cluster().client_config());
-  Calls calls;
+  StringLog calls;  // the topic of each call
   std::atomic<int> failures_left{2};
   RetryTopicContainer container(
-      consumer_base(group), group,
+      consumer_config(cluster().client_config(), group), group,
       RetryTopicConfiguration({topic})
           .max_attempts(3)
           .back_off(FixedBackOff{300ms, 5})
           .topic_suffixing(TopicSuffixing::delay),
       [&](const ListenerContext& ctx) {
-        calls.add(ctx);
+        calls.add(std::string(ctx.record.topic()));
         if (failures_left-- > 0) throw std::runtime_error("again");
       },
       producer);
@@ -152,7 +131,7 @@ TEST(RetryTopicContainerOnBroker, DelaySuffixedRetriesWithTheSameDelayShareOneTo
   klab::testing::produce_values(cluster().client_config(), topic, {"v"});
   ASSERT_TRUE(await_until([&] { return calls.snapshot().size() >= 3; }, scaled(30s)));
   ASSERT_TRUE(
-      await_until([&] { return committed(group, topic + "-retry-300") == 2; }, scaled(30s)));
+      await_until([&] { return committed_offset(group, topic + "-retry-300") == 2; }, scaled(30s)));
   container.stop();
   EXPECT_EQ(calls.snapshot(),
             (std::vector<std::string>{topic, topic + "-retry-300", topic + "-retry-300"}));
@@ -164,8 +143,8 @@ TEST(RetryTopicContainerOnBroker, StartFailsWhenTheMainTopicDoesNotExist) {
   auto topic = unique_name("missing");
   Producer producer(cluster().client_config());
   RetryTopicContainer container(
-      consumer_base("g"), "g", RetryTopicConfiguration({topic}), [](const ListenerContext&) {},
-      producer);
+      consumer_config(cluster().client_config(), "g"), "g", RetryTopicConfiguration({topic}),
+      [](const ListenerContext&) {}, producer);
   try {
     container.start();
     ADD_FAILURE() << "started without its main topic";
@@ -190,23 +169,26 @@ TEST(RetryTopicContainerOnBroker, BadArgumentsNameTheSetting) {
   auto ok = [](const ListenerContext&) {};
   expect_invalid(
       [&] {
-        RetryTopicContainer(consumer_base("g"), "", RetryTopicConfiguration({"t"}), ok, producer);
+        RetryTopicContainer(consumer_config(cluster().client_config(), "g"), "",
+                            RetryTopicConfiguration({"t"}), ok, producer);
       },
       "group_id");
   expect_invalid(
       [&] {
-        RetryTopicContainer(consumer_base("g"), "g", RetryTopicConfiguration({"t"}), {}, producer);
+        RetryTopicContainer(consumer_config(cluster().client_config(), "g"), "g",
+                            RetryTopicConfiguration({"t"}), {}, producer);
       },
       "listener");
   expect_invalid(
       [&] {
-        RetryTopicContainer(consumer_base("g"), "g", RetryTopicConfiguration({"t"}), ok, producer,
-                            0);
+        RetryTopicContainer(consumer_config(cluster().client_config(), "g"), "g",
+                            RetryTopicConfiguration({"t"}), ok, producer, 0);
       },
       "concurrency");
   expect_invalid(
       [&] {
-        RetryTopicContainer(consumer_base("g"), "g", RetryTopicConfiguration(), ok, producer);
+        RetryTopicContainer(consumer_config(cluster().client_config(), "g"), "g",
+                            RetryTopicConfiguration(), ok, producer);
       },
       "topics");
 }

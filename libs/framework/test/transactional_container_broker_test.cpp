@@ -68,13 +68,19 @@ void forward(const TransactionalContext& c, const std::string& out) {
   if (auto error = c.producer.send(std::move(record))) throw klab::KafkaException(error);
 }
 
-// The group's committed offset of partition 0, asked by a consumer that never joins it.
+// The group's committed offset of partition 0, asked by a consumer that never joins it; -1
+// while the coordinator is not ready (NOT_COORDINATOR right after start): callers await it.
 std::int64_t committed_offset(const std::string& group, const std::string& topic) {
   auto config = cluster().client_config();
   config.group_id(group);
   klab::client::Consumer reader(config);
-  auto offsets = reader.committed({{topic, 0, klab::client::offset_invalid, {}}}, scaled(10s));
-  return offsets.empty() ? -1 : offsets.at(0).offset;
+  try {
+    auto offsets = reader.committed({{topic, 0, klab::client::offset_invalid, {}}}, scaled(10s));
+    return offsets.empty() ? -1 : offsets.at(0).offset;
+  } catch (const klab::KafkaException& e) {
+    if (!e.error().retriable()) throw;
+    return -1;
+  }
 }
 
 Config consumer_base() {

@@ -9,6 +9,7 @@
 #include "klab/client/config_keys.hpp"
 #include "klab/client/topic_partition.hpp"
 #include "klab/cluster/await.hpp"
+#include "klab/testing/test_cluster.hpp"
 
 namespace klab::testing {
 using namespace std::chrono_literals;
@@ -135,6 +136,43 @@ klab::client::Config consumer_config(klab::client::Config base, const std::strin
   base.set("auto.offset.reset", "earliest");
   base.set("enable.auto.commit", "false");
   return base;
+}
+
+std::int64_t committed_offset(const std::string& group, const std::string& topic,
+                              std::int32_t partition) {
+  klab::client::Admin admin(cluster().client_config());
+  std::int64_t offset = -1;
+  // A coordinator that is still loading or moving answers with a retriable error: ask again.
+  klab::cluster::await_until(
+      [&] {
+        try {
+          auto offsets =
+              admin.committed_offsets(group, {{topic, partition}}, klab::cluster::scaled(10s));
+          offset = offsets.empty() ? -1 : offsets[0].offset;
+          return true;
+        } catch (const klab::KafkaException& e) {
+          if (!e.error().retriable()) throw;
+          return false;
+        }
+      },
+      klab::cluster::scaled(30s), 100ms);
+  return offset;
+}
+
+std::int64_t end_offset(const std::string& topic, std::int32_t partition) {
+  return klab::client::Admin(cluster().client_config())
+      .watermark_offsets(topic, partition, klab::cluster::scaled(10s))
+      .high;
+}
+
+std::string value_of(const klab::client::Record& record) {
+  return std::string(record.value().value_or(""));
+}
+
+std::vector<std::string> numbered_values(int from, int to) {
+  std::vector<std::string> values;
+  for (int i = from; i < to; ++i) values.push_back(std::to_string(i));
+  return values;
 }
 
 }  // namespace klab::testing

@@ -64,10 +64,14 @@ std::future<client::DeliveryReport> TemplateCore::send_future(client::ProducerRe
   return future;
 }
 
-void TemplateCore::refuse(const client::ProducerRecord& partial, const Error& error) const {
-  const auto* listener = listener_.get();
+void notify_refused(const ProducerListener* listener, const client::ProducerRecord& partial,
+                    const Error& error) noexcept {
   if (!listener || !listener->on_error) return;
   call_listener("on_error", [&] { listener->on_error(partial, error); });
+}
+
+void TemplateCore::refuse(const client::ProducerRecord& partial, const Error& error) const {
+  notify_refused(listener_.get(), partial, error);
 }
 
 std::future<client::DeliveryReport> TemplateCore::refused_future(

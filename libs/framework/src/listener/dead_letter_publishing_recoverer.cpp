@@ -1,52 +1,14 @@
 #include "klab/framework/listener/dead_letter_publishing_recoverer.hpp"
 
-#include <cxxabi.h>
-
-#include <cstdlib>
-#include <memory>
 #include <string>
-#include <typeinfo>
 
 #include "klab/client/error.hpp"
+#include "klab/framework/listener/error_handler.hpp"
+#include "listener/timestamp_type_name.hpp"
 
 namespace klab::framework {
 
-namespace {
-
-std::string demangle(const char* name) {
-  int status = 0;
-  std::unique_ptr<char, decltype(&std::free)> readable(
-      abi::__cxa_demangle(name, nullptr, nullptr, &status), &std::free);
-  return status == 0 && readable ? std::string(readable.get()) : std::string(name);
-}
-
-// The exception's dynamic type and message; C++ has no class hierarchy root, so anything not
-// derived from std::exception is reported by the type the runtime knows, if any.
-std::pair<std::string, std::string> describe(const std::exception_ptr& error) {
-  try {
-    if (error) std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return {demangle(typeid(e).name()), e.what()};
-  } catch (...) {
-    const std::type_info* type = abi::__cxa_current_exception_type();
-    return {type ? demangle(type->name()) : "unknown", ""};
-  }
-  return {"unknown", ""};
-}
-
-const char* timestamp_type_name(client::TimestampType type) {
-  switch (type) {
-    case client::TimestampType::create_time:
-      return "CreateTime";
-    case client::TimestampType::log_append_time:
-      return "LogAppendTime";
-    case client::TimestampType::none:
-      break;
-  }
-  return "NoTimestampType";
-}
-
-}  // namespace
+using detail::timestamp_type_name;
 
 void DeadLetterPublishingRecoverer::operator()(const client::Record& record,
                                                const std::exception_ptr& error) const {
@@ -59,7 +21,7 @@ void DeadLetterPublishingRecoverer::operator()(const client::Record& record,
   const auto ts = record.timestamp();
   if (ts.type != client::TimestampType::none) out.timestamp = ts.ms;
 
-  auto [type, message] = describe(error);
+  auto [type, message] = exception_type_and_message(error);
   // Earlier dead-letter headers (a record that was dead-lettered before) give way to ours.
   for (auto name :
        {dlt_headers::original_topic, dlt_headers::original_partition, dlt_headers::original_offset,

@@ -8,18 +8,11 @@
 #include <memory>
 #include <typeinfo>
 
+#include "listener/container_support.hpp"
+
 namespace klab::framework {
 
 namespace {
-std::string describe(const std::exception_ptr& error) {
-  try {
-    if (error) std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-  }
-  return "unknown error";
-}
 std::string demangle(const char* name) {
   int status = 0;
   std::unique_ptr<char, decltype(&std::free)> readable(
@@ -75,7 +68,7 @@ void DefaultErrorHandler::recover(const client::Record& record,
   }
   // Spring's default recoverer only logs: the record is skipped, so say which one.
   std::cerr << "klab::framework: giving up on " << record.topic() << '/' << record.partition()
-            << '@' << record.offset() << ": " << describe(error) << '\n';
+            << '@' << record.offset() << ": " << detail::describe(error) << '\n';
 }
 
 }  // namespace klab::framework

@@ -11,6 +11,7 @@
 #include "klab/client/error.hpp"
 #include "klab/framework/listener/batch_listener_failed_exception.hpp"
 #include "klab/framework/listener/deserialization_exception.hpp"
+#include "listener/container_support.hpp"
 
 namespace klab::framework {
 
@@ -19,38 +20,19 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-struct PartitionKey {
-  std::string topic;
-  std::int32_t partition = 0;
-  auto operator<=>(const PartitionKey&) const = default;
-};
+using detail::at;
+using detail::key_of;
+using detail::PartitionKey;
+using detail::same_partition;
 
-PartitionKey key_of(const client::Record& record) {
-  return {std::string(record.topic()), record.partition()};
-}
-
-bool same_partition(const PartitionKey& key, const client::Record& record) {
-  return key.partition == record.partition() && key.topic == record.topic();
-}
-
-client::TopicPartition at(const PartitionKey& key, std::int64_t offset = client::offset_invalid) {
-  return {key.topic, key.partition, offset, {}};
-}
-
-void log(const std::string& what) { std::cerr << "klab::framework container: " << what << '\n'; }
+void log(const std::string& what) { detail::log_line("container", what); }
 
 [[noreturn]] void invalid(const std::string& what) {
   throw KafkaException(Error(RD_KAFKA_RESP_ERR__INVALID_ARG, what));
 }
 
 bool is_deserialization_error(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const DeserializationException&) {
-    return true;
-  } catch (...) {
-    return false;
-  }
+  return exception_of_type<DeserializationException>()(error);
 }
 
 bool counts(AckMode mode) { return mode == AckMode::count || mode == AckMode::count_time; }

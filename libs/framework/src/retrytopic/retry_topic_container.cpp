@@ -11,6 +11,7 @@
 #include "klab/client/admin.hpp"
 #include "klab/client/error.hpp"
 #include "klab/framework/listener/dead_letter_publishing_recoverer.hpp"
+#include "listener/timestamp_type_name.hpp"
 
 namespace klab::framework {
 
@@ -37,17 +38,7 @@ std::int64_t now_ms() {
       .count();
 }
 
-const char* timestamp_type_name(client::TimestampType type) {
-  switch (type) {
-    case client::TimestampType::create_time:
-      return "CreateTime";
-    case client::TimestampType::log_append_time:
-      return "LogAppendTime";
-    case client::TimestampType::none:
-      break;
-  }
-  return "NoTimestampType";
-}
+using detail::timestamp_type_name;
 
 std::string where(const client::Record& record) {
   return std::string(record.topic()) + '/' + std::to_string(record.partition()) + '@' +

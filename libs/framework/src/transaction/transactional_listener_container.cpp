@@ -7,6 +7,8 @@
 #include <optional>
 #include <utility>
 
+#include "listener/container_support.hpp"
+
 namespace klab::framework {
 
 namespace {
@@ -14,40 +16,13 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-struct PartitionKey {
-  std::string topic;
-  std::int32_t partition = 0;
-  auto operator<=>(const PartitionKey&) const = default;
-};
+using detail::at;
+using detail::at_all;
+using detail::describe;
+using detail::key_of;
+using detail::PartitionKey;
 
-PartitionKey key_of(const client::Record& record) {
-  return {std::string(record.topic()), record.partition()};
-}
-
-client::TopicPartition at(const PartitionKey& key, std::int64_t offset = client::offset_invalid) {
-  return {key.topic, key.partition, offset, {}};
-}
-
-std::vector<client::TopicPartition> at_all(const std::map<PartitionKey, std::int64_t>& offsets) {
-  std::vector<client::TopicPartition> out;
-  for (const auto& [key, offset] : offsets) out.push_back(at(key, offset));
-  return out;
-}
-
-void log(const std::string& what) {
-  std::cerr << "klab::framework transactional container: " << what << '\n';
-}
-
-std::string describe(const std::exception_ptr& error) {
-  try {
-    if (error) std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "a non-std exception";
-  }
-  return "no exception";
-}
+void log(const std::string& what) { detail::log_line("transactional container", what); }
 
 constexpr auto seek_timeout = 5s;
 // Retriable transactional calls (coordinator moving, timeouts) are repeated this often.

@@ -1,6 +1,7 @@
 #pragma once
 // Helpers lessons share: write records and wait, read until a count or a deadline.
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -45,5 +46,24 @@ std::vector<klab::client::Record> consume_until(const klab::client::Config& conf
 
 /// A Config for a consumer of `group` that starts from the earliest offset.
 klab::client::Config consumer_config(klab::client::Config base, const std::string& group);
+
+/// The offset `group` committed for `topic`/`partition` on the test cluster (the next offset
+/// it reads), asked through the Admin API so the group gains no member: offset_invalid (-1001)
+/// when the group committed nothing there, -1 when the answer leaves the partition out.
+/// Retriable errors (a coordinator loading or moving) are asked again for up to 30 s scaled, then
+/// -1. Errors: KafkaException GROUP_ID_NOT_FOUND, GROUP_AUTHORIZATION_FAILED.
+std::int64_t committed_offset(const std::string& group, const std::string& topic,
+                              std::int32_t partition = 0);
+
+/// The high watermark (offset of the next record written) of `topic`/`partition` on the test
+/// cluster. Errors: KafkaException as Admin::watermark_offsets (UNKNOWN_TOPIC_OR_PART,
+/// _TIMED_OUT after 10 s scaled).
+std::int64_t end_offset(const std::string& topic, std::int32_t partition = 0);
+
+/// The record's value as text, "" for a null value (a tombstone). Errors: none.
+std::string value_of(const klab::client::Record& record);
+
+/// The values "from", "from+1", ..., "to-1" (decimal); empty when to <= from. Errors: none.
+std::vector<std::string> numbered_values(int from, int to);
 
 }  // namespace klab::testing

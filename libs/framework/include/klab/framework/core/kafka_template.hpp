@@ -27,6 +27,11 @@ namespace klab::framework {
 
 namespace detail {
 
+/// Tells `listener` (may be null) that `partial` was never sent because of `error`; what the
+/// listener throws is printed and dropped. Errors: none.
+void notify_refused(const ProducerListener* listener, const client::ProducerRecord& partial,
+                    const Error& error) noexcept;
+
 /// The part of KafkaTemplate that does not depend on K and V, compiled once in the library.
 /// Owns the producer, the default topic, the listener and the transaction state.
 class TemplateCore {
@@ -73,6 +78,18 @@ class TemplateCore {
 
 }  // namespace detail
 
+/// Spring's ProducerRecord<K, V>: a record with typed key and value, before serialization;
+/// what KafkaTemplate and RoutingKafkaTemplate send.
+template <typename K, typename V>
+struct TemplateRecord {
+  std::string topic;
+  std::optional<std::int32_t> partition;  ///< unset: the partitioner picks one from the key
+  std::optional<K> key;                   ///< nullopt sends a null key
+  std::optional<V> value;                 ///< nullopt sends a tombstone
+  client::Headers headers;
+  std::optional<std::int64_t> timestamp;  ///< ms since epoch; unset: the time of send()
+};
+
 /// Sends K keys and V values. Default serdes as TypedProducer's (strings and byte vectors as
 /// is, anything else as JSON); serialization runs on the caller's thread before anything is
 /// queued, so a value that does not serialize is refused and never half-sent.
@@ -87,15 +104,7 @@ class KafkaTemplate {
   using key_type = K;
   using value_type = V;
 
-  /// Spring's ProducerRecord<K, V>: a record with typed key and value, before serialization.
-  struct Record {
-    std::string topic;
-    std::optional<std::int32_t> partition;  ///< unset: the partitioner picks one from the key
-    std::optional<K> key;                   ///< nullopt sends a null key
-    std::optional<V> value;                 ///< nullopt sends a tombstone
-    client::Headers headers;
-    std::optional<std::int64_t> timestamp;  ///< ms since epoch; unset: the time of send()
-  };
+  using Record = TemplateRecord<K, V>;
 
   /// Creates the producer (and its poll thread). No broker is contacted yet.
   /// Errors: KafkaException as Producer's constructor (_INVALID_ARG for a rejected Config).

@@ -9,7 +9,6 @@
 #include <exception>
 #include <functional>
 #include <future>
-#include <iostream>
 #include <memory>
 #include <optional>
 #include <regex>
@@ -76,14 +75,7 @@ class RoutingKafkaTemplate {
   using value_type = V;
 
   /// A record with typed key and value, before a route serializes it.
-  struct Record {
-    std::string topic;
-    std::optional<std::int32_t> partition;  ///< unset: the partitioner picks one from the key
-    std::optional<K> key;                   ///< nullopt sends a null key
-    std::optional<V> value;                 ///< nullopt sends a tombstone
-    client::Headers headers;
-    std::optional<std::int64_t> timestamp;  ///< ms since epoch; unset: the time of send()
-  };
+  using Record = TemplateRecord<K, V>;
 
   RoutingKafkaTemplate() = default;
   RoutingKafkaTemplate(const RoutingKafkaTemplate&) = delete;
@@ -104,11 +96,9 @@ class RoutingKafkaTemplate {
     auto target = std::make_shared<Template>(config, std::move(key_serde), std::move(value_serde));
     if (listener_) target->set_producer_listener(*listener_);
     Route route;
-    route.send_future = [target](Record r) {
-      return target->send(convert<Template>(std::move(r)));
-    };
+    route.send_future = [target](Record r) { return target->send(std::move(r)); };
     route.send_callback = [target](Record r, client::DeliveryCallback cb) {
-      return target->send(convert<Template>(std::move(r)), std::move(cb));
+      return target->send(std::move(r), std::move(cb));
     };
     route.flush = [target](std::chrono::milliseconds t) { return target->flush(t); };
     route.set_listener = [target](const ProducerListener& l) { target->set_producer_listener(l); };
@@ -192,28 +182,9 @@ class RoutingKafkaTemplate {
     std::function<client::Producer&()> producer;
   };
 
-  template <typename Template>
-  static typename Template::Record convert(Record r) {
-    return typename Template::Record{.topic = std::move(r.topic),
-                                     .partition = r.partition,
-                                     .key = std::move(r.key),
-                                     .value = std::move(r.value),
-                                     .headers = std::move(r.headers),
-                                     .timestamp = r.timestamp};
-  }
-
   client::ProducerRecord refuse(const std::string& topic, const Error& error) const {
     client::ProducerRecord partial{.topic = topic};
-    if (listener_ && listener_->on_error) {
-      try {
-        listener_->on_error(partial, error);
-      } catch (const std::exception& e) {
-        // As KafkaTemplate: a faulty listener must not change the send's outcome.
-        std::cerr << "klab::framework: ProducerListener::on_error threw: " << e.what() << '\n';
-      } catch (...) {
-        std::cerr << "klab::framework: ProducerListener::on_error threw a non-exception\n";
-      }
-    }
+    detail::notify_refused(listener_.get(), partial, error);  // as KafkaTemplate does
     return partial;
   }
 

@@ -24,6 +24,22 @@ using Recoverer = std::function<void(const client::Record&, const std::exception
 /// true when the exception should skip the retries and go straight to the recoverer.
 using ErrorClassifier = std::function<bool(const std::exception_ptr&)>;
 
+/// An ErrorClassifier that is true for exceptions of type E (or derived from it), false for
+/// anything else and for a null exception_ptr. Errors: none.
+template <typename E>
+ErrorClassifier exception_of_type() {
+  return [](const std::exception_ptr& error) {
+    if (!error) return false;
+    try {
+      std::rethrow_exception(error);
+    } catch (const E&) {
+      return true;
+    } catch (...) {
+      return false;
+    }
+  };
+}
+
 /// Thrown by a listener for a record that must not be handled before `due` (a retry topic's
 /// record whose back-off has not passed). Not a failure: DefaultErrorHandler pauses the
 /// partition until `due` and delivers the record again, never recovers it and never lets it
@@ -59,15 +75,7 @@ class DefaultErrorHandler {
   /// The same for exceptions of type E (or derived from it). Errors: none.
   template <typename E>
   DefaultErrorHandler& add_not_retryable() {
-    return add_not_retryable([](const std::exception_ptr& error) {
-      try {
-        std::rethrow_exception(error);
-      } catch (const E&) {
-        return true;
-      } catch (...) {
-        return false;
-      }
-    });
+    return add_not_retryable(exception_of_type<E>());
   }
 
   /// After the `failures`-th failure of one record with `error`: the wait before delivering it

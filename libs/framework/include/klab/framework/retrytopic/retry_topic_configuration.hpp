@@ -77,12 +77,12 @@ class RetryTopicConfiguration {
   /// retry_on() for exceptions of type E or derived from it. Errors: none.
   template <typename E>
   RetryTopicConfiguration& retry_on() {
-    return retry_on(matches<E>());
+    return retry_on(exception_of_type<E>());
   }
   /// not_retry_on() for exceptions of type E or derived from it. Errors: none.
   template <typename E>
   RetryTopicConfiguration& not_retry_on() {
-    return not_retry_on(matches<E>());
+    return not_retry_on(exception_of_type<E>());
   }
   /// Whether RetryTopicContainer::start() creates missing retry topics and the DLT (default
   /// true), with the main topic's partition count. Errors: none.
@@ -121,19 +121,6 @@ class RetryTopicConfiguration {
   bool retryable(const std::exception_ptr& error) const;
 
  private:
-  template <typename E>
-  static ErrorClassifier matches() {
-    return [](const std::exception_ptr& error) {
-      try {
-        std::rethrow_exception(error);
-      } catch (const E&) {
-        return true;
-      } catch (...) {
-        return false;
-      }
-    };
-  }
-
   std::vector<std::string> topics_;
   int max_attempts_ = 3;
   BackOff back_off_ = FixedBackOff{std::chrono::milliseconds(1000), 1'000'000};
