@@ -2,7 +2,7 @@
 // transactional one committing every 100 ms and every 1 s. Each commit flushes the producer and
 // waits for the coordinator to write markers, so short intervals pay more round trips.
 //
-//   transactional_perf [--records 200000] [--runs 3] [--value-size 100]
+//   transactional_perf [--records 1000000] [--runs 3] [--value-size 100]
 //
 // The cluster comes from klab::cluster's resolver: KLAB_BOOTSTRAP, else the lab's `klab up`.
 #include <unistd.h>
@@ -27,7 +27,7 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 struct Options {
-  long records = 200'000;
+  long records = 1'000'000;
   int runs = 3;
   std::size_t value_size = 100;
 };
@@ -45,7 +45,7 @@ struct Result {
 
 void usage() {
   std::cout << "transactional_perf [--records N] [--runs R] [--value-size B]\n"
-               "  Produces N records (default 200000, 100 B) with an idempotent producer, then a\n"
+               "  Produces N records (default 1000000, 100 B) with an idempotent producer, then a\n"
                "  transactional one committing every 100 ms and every 1 s; prints the median\n"
                "  records/s of R runs (default 3) per mode. Cluster: KLAB_BOOTSTRAP, else the\n"
                "  lab's own (klab up).\n";
@@ -70,6 +70,9 @@ Result run_once(const klab::client::Config& base, const Mode& mode, const Option
                 const std::string& topic, int index) {
   auto config = base;
   config.enable_idempotence(true).linger_ms(5);
+  // A small local queue (~50 ms of records) paces send() to the broker, so "commit every 100 ms"
+  // covers 100 ms of produced records instead of whatever fit into librdkafka's 100k queue.
+  config.set("queue.buffering.max.messages", "10000");
   if (mode.commit_interval)
     config.transactional_id("transactional-perf-" + std::to_string(::getpid()) + "-" +
                             std::to_string(index));

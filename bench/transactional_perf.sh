@@ -2,12 +2,12 @@
 # What transactions cost a producer: records/s of an idempotent producer and of a transactional
 # one committing every 100 ms / 1 s, each the median of N runs of bench/transactional_perf
 # against the cluster KLAB_BOOTSTRAP names, else the lab's own (`klab up`).
-#   bench/transactional_perf.sh [--runs 3] [--records 200000] [--build build/release]
+#   bench/transactional_perf.sh [--runs 3] [--records 1000000] [--build build/release]
 # Writes bench/reports/transactional_perf.md and prints the same table.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 runs=3
-records=200000
+records=1000000
 build="$root/build/release"
 while (($#)); do
   case "$1" in
@@ -28,7 +28,7 @@ table=$("$perf" --records "$records" --runs "$runs")
   echo "# Transactional producer throughput"
   echo
   echo "$(date -u +%F), $(nproc) cores, \`transactional_perf --records $records --runs $runs\`"
-  echo "($(basename "$build") build), 100-byte keyless values, acks=all + idempotence, linger.ms=5,"
+  echo "($(basename "$build") build), 100-byte keyless values, acks=all + idempotence, linger.ms=5, queue.buffering.max.messages=10000,"
   echo "a fresh 3-partition topic per run; median of $runs runs per row. A transactional run"
   echo "commits when the interval has passed since its transaction began, and once at the end."
   echo "Load average before the run: $load (figures from a busy machine vary run to run)."
