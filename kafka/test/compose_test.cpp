@@ -237,24 +237,100 @@ TEST_F(DockerCompose, BrokersPublishTheLabClientPortsAndAdvertiseThemOnLoopback)
   for (std::size_t i = 0; i < brokers_.size(); ++i) {
     const Broker& b = brokers_[i];
     const int want = defaults::first_client_port + static_cast<int>(i);
+    const int metrics = want + defaults::metrics_port_offset;
     auto ports = published_ports_of(b.node);
-    ASSERT_EQ(ports.size(), 1u) << b.service << " publishes exactly its client port";
-    EXPECT_EQ(ports[0].host_port, want) << b.service;
-    EXPECT_TRUE(ports[0].host_ip.empty() || is_loopback(ports[0].host_ip))
-        << b.service << " publishes on " << ports[0].host_ip;
+    std::set<int> host_ports;
+    for (const auto& p : ports) {
+      host_ports.insert(p.host_port);
+      EXPECT_TRUE(p.host_ip.empty() || is_loopback(p.host_ip))
+          << b.service << " publishes " << p.host_port << " on " << p.host_ip;
+    }
+    ASSERT_EQ(host_ports, (std::set<int>{want, metrics}))
+        << b.service << " publishes exactly its client port and its metrics port";
+    auto client = std::find_if(ports.begin(), ports.end(),
+                               [&](const PublishedPort& p) { return p.host_port == want; });
 
     // The published container port is a listener, advertised to host clients as loopback:want.
     std::string host_listener;
     for (const auto& [name, ep] : parse_listeners(b.get("KAFKA_LISTENERS")))
-      if (ep.port == ports[0].container_port) host_listener = name;
+      if (ep.port == client->container_port) host_listener = name;
     ASSERT_FALSE(host_listener.empty())
-        << b.service << ": no listener on published container port " << ports[0].container_port;
+        << b.service << ": no listener on published container port " << client->container_port;
     auto advertised = parse_listeners(b.get("KAFKA_ADVERTISED_LISTENERS"));
     ASSERT_TRUE(advertised.count(host_listener))
         << b.service << " does not advertise " << host_listener;
     EXPECT_TRUE(is_loopback(advertised[host_listener].host))
         << b.service << " advertises " << advertised[host_listener].host << " to host clients";
     EXPECT_EQ(advertised[host_listener].port, want) << b.service;
+  }
+}
+
+/// The <jmx.exporter.version> property of kafka/pom.xml.
+std::string pom_jmx_exporter_version() {
+  static const std::regex re(R"(<jmx\.exporter\.version>\s*([^<\s]+)\s*</jmx\.exporter\.version>)");
+  std::string pom = read_text(repo_root() / "kafka" / "pom.xml");
+  std::smatch m;
+  if (!std::regex_search(pom, m, re))
+    throw std::runtime_error("no <jmx.exporter.version> in pom.xml");
+  return m[1];
+}
+
+/// Bind mounts of a service (long syntax {type: bind, source, target} or "src:dst[:ro]"):
+/// target -> source.
+std::map<std::string, std::string> bind_mounts_of(const YAML::Node& service) {
+  std::map<std::string, std::string> out;
+  for (const auto& v : service["volumes"]) {
+    if (v.IsMap()) {
+      if (v["type"].as<std::string>("") == "bind")
+        out[v["target"].as<std::string>()] = v["source"].as<std::string>();
+    } else {
+      auto parts = split(v.as<std::string>(), ':');
+      if (parts.size() >= 2 && (parts[0].rfind('.', 0) == 0 || parts[0].rfind('/', 0) == 0))
+        out[parts[1]] = parts[0];
+    }
+  }
+  return out;
+}
+
+TEST_F(DockerCompose, BrokersRunTheJmxExporterAgentOfTheLabOnItsMetricsPorts) {
+  ::testing::Test::RecordProperty("roadmap", kRoadmapItem);
+  ASSERT_EQ(brokers_.size(), 3u);
+  const std::string jar = "jmx_prometheus_javaagent-" + pom_jmx_exporter_version() + ".jar";
+  static const std::regex agent(R"(-javaagent:(\S+?)=(?:[^:\s]+:)?(\d+):(\S+))");
+  for (std::size_t i = 0; i < brokers_.size(); ++i) {
+    const Broker& b = brokers_[i];
+    const int metrics =
+        defaults::first_client_port + static_cast<int>(i) + defaults::metrics_port_offset;
+    std::smatch m;
+    const std::string opts = b.get("KAFKA_OPTS");
+    ASSERT_TRUE(std::regex_search(opts, m, agent))
+        << b.service << ": KAFKA_OPTS has no -javaagent:<jar>=<port>:<yaml> (" << opts << ")";
+    auto mounts = bind_mounts_of(b.node);
+    // The jar and the config the agent names are the lab's own, mounted from the repository.
+    ASSERT_TRUE(mounts.count(m[1])) << b.service << ": the agent jar " << m[1] << " is not mounted";
+    EXPECT_EQ(fs::path(mounts[m[1]]).filename().string(), jar)
+        << b.service << ": mount the agent version pinned in kafka/pom.xml";
+    EXPECT_EQ(fs::path(mounts[m[1]]).parent_path().lexically_normal(),
+              fs::path("../.klab/kafka/libs"))
+        << b.service << ": the jar comes from scripts/setup";
+    ASSERT_TRUE(mounts.count(m[3])) << b.service << ": the config " << m[3] << " is not mounted";
+    EXPECT_TRUE(fs::equivalent(repo_root() / "kafka" / mounts[m[3]],
+                               repo_root() / "kafka" / "config" / "jmx-exporter.yaml"))
+        << b.service << " mounts " << mounts[m[3]];
+    // The agent's port inside the container is published as client port + 200 on loopback.
+    const int agent_port = std::stoi(m[2]);
+    auto ports = published_ports_of(b.node);
+    EXPECT_TRUE(std::any_of(ports.begin(), ports.end(),
+                            [&](const PublishedPort& p) {
+                              return p.container_port == agent_port && p.host_port == metrics;
+                            }))
+        << b.service << ": agent port " << agent_port << " is not published as " << metrics;
+    // Every Kafka script in the container inherits KAFKA_OPTS: the healthcheck's tool must not
+    // start a second agent on the same port.
+    std::string health;
+    for (const auto& part : b.node["healthcheck"]["test"]) health += part.as<std::string>() + " ";
+    EXPECT_NE(health.find("KAFKA_OPTS= "), std::string::npos)
+        << b.service << ": the healthcheck must clear KAFKA_OPTS (" << health << ")";
   }
 }
 

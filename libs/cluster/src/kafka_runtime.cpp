@@ -69,6 +69,15 @@ KafkaRuntime KafkaRuntime::locate(const LabPaths& paths) {
   return rt;
 }
 
+fs::path KafkaRuntime::jmx_agent_jar() const {
+  static const std::regex jar(R"(jmx_prometheus_javaagent-.+\.jar)");
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(libs_, ec))
+    if (std::regex_match(e.path().filename().string(), jar)) return e.path();
+  throw ClusterError("the Prometheus JMX exporter agent is missing (" + libs_.string() +
+                     " has no jmx_prometheus_javaagent jar): run scripts/setup to fetch it");
+}
+
 std::vector<std::string> KafkaRuntime::tool_jvm_flags() {
   // Tools run for a second or two: a small heap and no JIT tiers beyond C1 start faster.
   return {"-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",

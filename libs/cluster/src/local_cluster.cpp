@@ -68,6 +68,14 @@ std::string fill(std::string text, const std::map<std::string, std::string>& var
 
 constexpr const char* state_file = "lab.json";
 
+fs::path jmx_exporter_config(const LabPaths& paths) {
+  auto file = paths.config_dir / "jmx-exporter.yaml";
+  if (!fs::exists(file))
+    throw ClusterError("the JMX exporter config " + file.string() +
+                       " is missing: is this a complete Kafka Lab checkout?");
+  return file;
+}
+
 }  // namespace
 
 LocalCluster::LocalCluster(LabPaths paths, ClusterSpec spec)
@@ -120,6 +128,16 @@ std::uint16_t LocalCluster::controller_port(int id) const {
   return client_port(id) + defaults::controller_port_offset;
 }
 
+std::uint16_t LocalCluster::metrics_port(int id) const {
+  return client_port(id) + defaults::metrics_port_offset;
+}
+
+std::string LocalCluster::metrics_url(int id) const {
+  check_id(id);
+  return "http://" + std::string(defaults::host) + ':' + std::to_string(metrics_port(id)) +
+         "/metrics";
+}
+
 std::string LocalCluster::bootstrap() const {
   return defaults::bootstrap_for(spec_.nodes, spec_.first_client_port);
 }
@@ -165,6 +183,7 @@ std::vector<NodeStatus> LocalCluster::nodes() const {
     s.id = id;
     s.client_port = client_port(id);
     s.controller_port = controller_port(id);
+    s.metrics_port = metrics_port(id);
     s.pid = read_pid(id);
     s.running = s.pid != 0;
     s.paused = s.running && process_state(s.pid) == 'T';
@@ -249,16 +268,18 @@ void LocalCluster::format(const KafkaRuntime& rt, const Progress& progress) {
   save_state();
 }
 
+void LocalCluster::check_node_ports_free(int id) const {
+  for (auto port : {client_port(id), controller_port(id), metrics_port(id)})
+    if (!port_free(port))
+      throw ClusterError("port " + std::to_string(port) + " on " + defaults::host +
+                         " is already in use (needed by node " + std::to_string(id) +
+                         "): stop what holds it (`ss -ltnp 'sport = :" + std::to_string(port) +
+                         "'`) or choose other ports with `klab up --port`");
+}
+
 void LocalCluster::check_ports_free() const {
-  for (int id = 1; id <= spec_.nodes; ++id) {
-    if (read_pid(id)) continue;
-    for (auto port : {client_port(id), controller_port(id)})
-      if (!port_free(port))
-        throw ClusterError("port " + std::to_string(port) + " on " + defaults::host +
-                           " is already in use (needed by node " + std::to_string(id) +
-                           "): stop what holds it (`ss -ltnp 'sport = :" + std::to_string(port) +
-                           "'`) or choose other ports with `klab up --port`");
-  }
+  for (int id = 1; id <= spec_.nodes; ++id)
+    if (!read_pid(id)) check_node_ports_free(id);
 }
 
 void LocalCluster::spawn_node(const KafkaRuntime& rt, int id) {
@@ -270,8 +291,11 @@ void LocalCluster::spawn_node(const KafkaRuntime& rt, int id) {
       "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-XX:ParallelGCThreads=1", "-XX:ConcGCThreads=1",
       "-XX:CICompilerCount=2", "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
       "-Dlog4j2.configurationFile=" + (paths_.config_dir / "log4j2.properties").string(),
-      "-Dkafka.logs.dir=" + (node_dir(id) / "logs").string(), "-cp", rt.classpath(), "kafka.Kafka",
-      (node_dir(id) / "server.properties").string()};
+      "-Dkafka.logs.dir=" + (node_dir(id) / "logs").string(),
+      // Broker metrics over HTTP on loopback only; the YAML picks and names the MBeans.
+      "-javaagent:" + rt.jmx_agent_jar().string() + '=' + defaults::host + ':' +
+          std::to_string(metrics_port(id)) + ':' + jmx_exporter_config(paths_).string(),
+      "-cp", rt.classpath(), "kafka.Kafka", (node_dir(id) / "server.properties").string()};
   pid_t pid = spawn_detached(argv, {.log_file = node_dir(id) / "logs" / "stdout.log",
                                     .die_with_parent = spec_.die_with_parent});
   std::ofstream(node_dir(id) / "pid") << pid << '\n';
@@ -397,11 +421,7 @@ void LocalCluster::start_nodes(const std::vector<int>& ids) {
   }
   if (stopped.empty()) return;
   auto rt = KafkaRuntime::locate(paths_);
-  for (int id : stopped)
-    for (auto port : {client_port(id), controller_port(id)})
-      if (!port_free(port))
-        throw ClusterError("port " + std::to_string(port) + " is in use: node " +
-                           std::to_string(id) + " cannot start");
+  for (int id : stopped) check_node_ports_free(id);
   // All spawned before any wait: with every voter down, no single node can register alone.
   for (int id : stopped) spawn_node(rt, id);
   int running = 0;

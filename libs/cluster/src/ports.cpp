@@ -29,12 +29,15 @@ bool port_free(std::uint16_t port) {
 std::optional<std::uint16_t> find_free_port_block(int count, std::uint16_t low,
                                                   std::uint16_t high) {
   std::mt19937 rng(std::random_device{}());
-  std::uniform_int_distribution<int> pick(low, high - count - defaults::controller_port_offset);
+  // Metrics ports are the highest of the three per node (see defaults.hpp).
+  static_assert(defaults::metrics_port_offset > defaults::controller_port_offset);
+  std::uniform_int_distribution<int> pick(low, high - count - defaults::metrics_port_offset);
   for (int attempt = 0; attempt < 200; ++attempt) {
     auto first = static_cast<std::uint16_t>(pick(rng));
     bool ok = true;
     for (int i = 0; i < count && ok; ++i)
-      ok = port_free(first + i) && port_free(first + i + defaults::controller_port_offset);
+      ok = port_free(first + i) && port_free(first + i + defaults::controller_port_offset) &&
+           port_free(first + i + defaults::metrics_port_offset);
     if (ok) return first;
   }
   return std::nullopt;

@@ -25,12 +25,13 @@ TEST(PortCheck, PortHeldByAListenerIsNotFree) {
   EXPECT_TRUE(klab::cluster::port_free(port));
 }
 
-TEST(PortCheck, FreeBlockCoversClientAndControllerPorts) {
+TEST(PortCheck, FreeBlockCoversClientControllerAndMetricsPorts) {
   auto first = klab::cluster::find_free_port_block(3);
   ASSERT_TRUE(first.has_value());
   for (int i = 0; i < 3; ++i) {
     EXPECT_TRUE(klab::cluster::port_free(*first + i));
     EXPECT_TRUE(klab::cluster::port_free(*first + i + 100));
+    EXPECT_TRUE(klab::cluster::port_free(*first + i + 200));
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include "klab/client/admin.hpp"
 #include "klab/cluster/await.hpp"
+#include "klab/cluster/broker_metrics.hpp"
 #include "klab/cluster/cluster_error.hpp"
 #include "klab/cluster/lab_paths.hpp"
 #include "klab/cluster/ports.hpp"
@@ -108,6 +109,13 @@ int TestCluster::node_count() const {
   if (local_) return local_->node_count();
   klab::client::Admin admin(client_config());
   return static_cast<int>(admin.describe_cluster(klab::cluster::scaled(10s)).brokers.size());
+}
+
+std::vector<std::string> TestCluster::metrics_urls() const {
+  if (!local_) return klab::cluster::metrics_urls(klab::cluster::LabPaths::discover());
+  std::vector<std::string> out;
+  for (int id = 1; id <= local_->node_count(); ++id) out.push_back(local_->metrics_url(id));
+  return out;
 }
 
 klab::cluster::LocalCluster& TestCluster::local() {

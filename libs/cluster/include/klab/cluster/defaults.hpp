@@ -10,6 +10,9 @@ namespace klab::cluster::defaults {
 inline constexpr std::uint16_t first_client_port = 9092;
 /// The KRaft CONTROLLER listener of a node is its client port plus this offset.
 inline constexpr std::uint16_t controller_port_offset = 100;
+/// A node's Prometheus JMX exporter (kafka/config/jmx-exporter.yaml) listens on its client port
+/// plus this offset: 9292..9294 for the lab.
+inline constexpr std::uint16_t metrics_port_offset = 200;
 /// Nodes started by `klab up` when --nodes is not given.
 inline constexpr int nodes = 3;
 /// Loopback only: the lab never listens on other interfaces.

@@ -21,6 +21,9 @@ class KafkaRuntime {
   std::string classpath() const { return (libs_ / "*").string(); }
   /// The Kafka version of the jars, read from kafka-clients-<version>.jar.
   const std::string& kafka_version() const { return version_; }
+  /// The Prometheus JMX exporter agent (jmx_prometheus_javaagent-<version>.jar in the libs
+  /// folder, see kafka/pom.xml). Throws ClusterError saying to run scripts/setup if missing.
+  std::filesystem::path jmx_agent_jar() const;
 
   /// Runs one of Kafka's own command-line tools by its main class, e.g.
   /// org.apache.kafka.tools.MetadataQuorumCommand. Throws ClusterError if java cannot start.

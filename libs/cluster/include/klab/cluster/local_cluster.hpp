@@ -23,7 +23,8 @@ struct NodeStatus {
   int id = 0;
   std::uint16_t client_port = 0;
   std::uint16_t controller_port = 0;
-  pid_t pid = 0;  ///< 0 when not running
+  std::uint16_t metrics_port = 0;  ///< the node's Prometheus JMX exporter (HTTP)
+  pid_t pid = 0;                   ///< 0 when not running
   bool running = false;
   bool paused = false;
 };
@@ -63,6 +64,8 @@ class LocalCluster {
 
   std::string bootstrap() const;  ///< "127.0.0.1:9092,127.0.0.1:9093,..."
   std::string node_bootstrap(int id) const;
+  /// The node's broker metrics: "http://127.0.0.1:<client port + 200>/metrics".
+  std::string metrics_url(int id) const;
   int node_count() const { return spec_.nodes; }
   bool formatted() const;
   bool any_running() const;
@@ -89,6 +92,9 @@ class LocalCluster {
   void check_id(int id) const;
   std::uint16_t client_port(int id) const { return spec_.first_client_port + id - 1; }
   std::uint16_t controller_port(int id) const;
+  std::uint16_t metrics_port(int id) const;
+  /// Throws ClusterError naming the first of the node's ports that something else holds.
+  void check_node_ports_free(int id) const;
 
   LabPaths paths_;
   ClusterSpec spec_;

@@ -8,9 +8,9 @@ namespace klab::cluster {
 bool port_free(std::uint16_t port);
 
 /// A first client port p in [low, high) such that p..p+count-1 and the matching controller
-/// ports are all free; nullopt if none is found. Test clusters use it to avoid collisions.
-/// The default range stays below Linux's ephemeral ports (32768+): a client's outgoing
-/// connection could otherwise hold a restarted broker's port.
+/// and metrics ports (defaults.hpp offsets) are all free; nullopt if none is found. Test clusters
+/// use it to avoid collisions. The default range stays below Linux's ephemeral ports (32768+): a
+/// client's outgoing connection could otherwise hold a restarted broker's port.
 std::optional<std::uint16_t> find_free_port_block(int count, std::uint16_t low = 20000,
                                                   std::uint16_t high = 32600);
 

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "klab/client/config.hpp"
 #include "klab/cluster/cluster_spec.hpp"
@@ -36,6 +37,10 @@ class TestCluster {
   bool external() const { return target_.external; }
   int node_count() const;
   const ClusterRequest& request() const { return request_; }
+
+  /// Each broker's Prometheus JMX exporter URL, in node-id order: the local cluster's nodes,
+  /// or $KLAB_METRICS_URLS for an external cluster (empty when it is not set).
+  std::vector<std::string> metrics_urls() const;
 
   /// The lab's local cluster, for fault injection. Call only after KLAB_REQUIRE_LOCAL_CLUSTER.
   klab::cluster::LocalCluster& local();
