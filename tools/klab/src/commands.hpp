@@ -17,6 +17,7 @@ void add_consume_command(CLI::App& app);
 void add_group_commands(CLI::App& app);  // groups list|describe|reset-offsets
 void add_progress_command(CLI::App& app);
 void add_perf_commands(CLI::App& app);  // perf produce
+void add_console_command(CLI::App& app);
 
 /// The producer settings `produce` and `perf produce` share, as typed on the command line.
 struct ProducerTuning {

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   klab::cli::add_group_commands(app);
   klab::cli::add_progress_command(app);
   klab::cli::add_perf_commands(app);
+  klab::cli::add_console_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

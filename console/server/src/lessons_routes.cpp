@@ -1,0 +1,123 @@
+// The learning roadmap with each item's test status (roadmap.json joined with the GoogleTest
+// reports, as `klab progress` shows it) and the Korean guides it links to.
+#include <fmt/core.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "api_error.hpp"
+#include "roadmap.hpp"
+#include "routes.hpp"
+
+namespace klab::console {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* status_text(klab::roadmap::ItemState s) {
+  switch (s) {
+    case klab::roadmap::ItemState::passed:
+      return "pass";
+    case klab::roadmap::ItemState::failed:
+      return "fail";
+    case klab::roadmap::ItemState::not_run:
+      return "missing";
+    default:
+      return "none";
+  }
+}
+
+// lessons/p<id>_<name>/README.md for phase <id>, when it exists.
+json phase_guide(const fs::path& home, const std::string& phase_id) {
+  std::error_code ec;
+  std::string prefix = "p" + phase_id + "_";
+  for (const auto& entry : fs::directory_iterator(home / "lessons", ec)) {
+    auto name = entry.path().filename().string();
+    if (entry.is_directory() && name.starts_with(prefix) &&
+        fs::is_regular_file(entry.path() / "README.md"))
+      return "lessons/" + name + "/README.md";
+  }
+  return nullptr;
+}
+
+json lessons_json(const ConsoleOptions& options) {
+  klab::roadmap::Roadmap roadmap;
+  try {
+    roadmap = klab::roadmap::Roadmap::load(options.roadmap_file);
+  } catch (const std::exception& e) {
+    throw not_found(
+        fmt::format("the roadmap cannot be read ({}): run the console from the lab "
+                    "(`klab console`)",
+                    e.what()));
+  }
+  auto reports = klab::roadmap::evaluate(roadmap, klab::roadmap::load_results(options.results_dir));
+  fs::path home = options.roadmap_file.parent_path();
+  int pass = 0, fail = 0, missing = 0;
+  json phases = json::array();
+  for (const auto& phase : roadmap.phases) {
+    json items = json::array();
+    for (const auto& r : reports) {
+      if (r.item->phase != phase.id) continue;
+      auto status = status_text(r.state);
+      pass += r.state == klab::roadmap::ItemState::passed;
+      fail += r.state == klab::roadmap::ItemState::failed;
+      missing += r.state == klab::roadmap::ItemState::not_run;
+      items.push_back({{"id", r.item->id},
+                       {"section", r.item->section},
+                       {"title", r.item->title},
+                       {"status", status},
+                       {"tests", r.item->tests}});
+    }
+    phases.push_back({{"id", phase.id},
+                      {"title", phase.title},
+                      {"guide", phase_guide(home, phase.id)},
+                      {"items", items}});
+  }
+  return {{"summary",
+           {{"pass", pass}, {"fail", fail}, {"missing", missing}, {"total", reports.size()}}},
+          {"phases", phases}};
+}
+
+// Only lessons/**.md and docs/**.md under the lab home, never a path that climbs out of it.
+fs::path guide_file(const ConsoleOptions& options, const std::string& rel) {
+  auto refuse = [&] {
+    return not_found(
+        fmt::format("no guide '{}': guides are .md files under lessons/ or docs/", rel));
+  };
+  if (!(rel.starts_with("lessons/") || rel.starts_with("docs/")) || !rel.ends_with(".md") ||
+      rel.find('\\') != std::string::npos || rel.find('\0') != std::string::npos)
+    throw refuse();
+  fs::path relative(rel);
+  for (const auto& part : relative)
+    if (part == ".." || part == ".") throw refuse();
+  std::error_code ec;
+  fs::path home = options.roadmap_file.parent_path();
+  fs::path top = *relative.begin();  // lessons or docs
+  fs::path root = fs::weakly_canonical(home / top, ec);
+  fs::path file = fs::weakly_canonical(home / relative, ec);
+  if (ec || !fs::is_regular_file(file)) throw refuse();
+  // A symlink inside could still point elsewhere: the resolved file must stay under the root.
+  auto [r, f] = std::mismatch(root.begin(), root.end(), file.begin(), file.end());
+  if (r != root.end()) throw refuse();
+  return file;
+}
+
+}  // namespace
+
+void add_lessons_routes(httplib::Server& server, ServerContext& ctx) {
+  server.Get("/api/lessons", guarded([&ctx](const httplib::Request&, httplib::Response& res) {
+               send_json(res, lessons_json(ctx.options));
+             }));
+  server.Get(R"(/api/guides/(.+))",
+             guarded([&ctx](const httplib::Request& req, httplib::Response& res) {
+               auto file = guide_file(ctx.options, req.matches[1]);
+               std::ifstream in(file, std::ios::binary);
+               std::ostringstream text;
+               text << in.rdbuf();
+               res.set_content(text.str(), "text/markdown; charset=utf-8");
+             }));
+}
+
+}  // namespace klab::console

@@ -1,0 +1,121 @@
+// console: the lab's web console (topics, messages, groups, metrics, lessons) in the foreground
+// until Ctrl-C. `klab up` runs the same command in the background.
+#include <fmt/core.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <system_error>
+#include <thread>
+
+#include "commands.hpp"
+#include "context.hpp"
+#include "klab/cluster/broker_metrics.hpp"
+#include "klab/cluster/defaults.hpp"
+#include "klab/console/console_server.hpp"
+
+namespace klab::cli {
+namespace {
+
+struct ConsoleFlags {
+  std::uint16_t port = klab::cluster::defaults::console_port;
+  std::string host = klab::cluster::defaults::host;
+  bool read_only = false;
+  std::string refresh = "5s";
+  std::string web_root;
+};
+
+std::atomic<bool> interrupted{false};
+
+// "5s", "500ms", "2m" or a bare number of seconds.
+std::chrono::milliseconds parse_duration(const std::string& flag, const std::string& text) {
+  auto bad = [&] {
+    return CommandError(
+        fmt::format("{} '{}' is not a duration: use e.g. 5s, 500ms or 1m (at least 200ms)", flag,
+                    text),
+        2);
+  };
+  std::size_t used = 0;
+  long long n = 0;
+  try {
+    n = std::stoll(text, &used);
+  } catch (const std::exception&) {
+    throw bad();
+  }
+  auto unit = text.substr(used);
+  std::chrono::milliseconds ms;
+  if (unit == "ms")
+    ms = std::chrono::milliseconds(n);
+  else if (unit == "s" || unit.empty())
+    ms = std::chrono::seconds(n);
+  else if (unit == "m")
+    ms = std::chrono::minutes(n);
+  else
+    throw bad();
+  if (ms < std::chrono::milliseconds(200)) throw bad();
+  return ms;
+}
+
+bool is_loopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.starts_with("127.");
+}
+
+void cmd_console(const ConsoleFlags& f) {
+  auto refresh = parse_duration("--refresh", f.refresh);
+  auto ctx = make_context();
+  klab::console::ConsoleOptions o;
+  o.host = f.host;
+  o.port = f.port;
+  o.read_only = f.read_only;
+  o.refresh = refresh;
+  o.web_root = f.web_root.empty() ? ctx.paths.home / "console" / "web" / "dist"
+                                  : std::filesystem::path(f.web_root);
+  o.target = ctx.target;
+  o.metrics_urls = klab::cluster::metrics_urls(ctx.paths);
+  o.roadmap_file = ctx.paths.home / "roadmap.json";
+  o.results_dir = ctx.paths.home / ".klab" / "results";
+
+  if (!is_loopback(f.host))
+    fmt::print(stderr,
+               "klab: warning: --host {} makes the console reachable from other machines; it has "
+               "no login and can delete topics (add --read-only to forbid changes)\n",
+               f.host);
+  klab::console::ConsoleServer server(o);
+  try {
+    server.start();
+  } catch (const std::system_error& e) {
+    throw CommandError(
+        fmt::format("{}: port {} is taken (another `klab console`?); choose "
+                    "another with --port N, or --port 0 for any free port",
+                    e.what(), f.port));
+  }
+  fmt::print("Kafka Lab console: http://{}:{}/  (cluster {}{}{})\nCtrl-C stops it.\n", f.host,
+             server.port(), ctx.target.describe(), f.read_only ? ", read-only" : "",
+             o.metrics_urls.empty() ? ", no broker metrics" : "");
+  std::fflush(stdout);
+  std::signal(SIGINT, [](int) { interrupted = true; });
+  std::signal(SIGTERM, [](int) { interrupted = true; });
+  while (!interrupted) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  server.stop();
+  fmt::print("console stopped\n");
+}
+
+}  // namespace
+
+void add_console_command(CLI::App& app) {
+  static ConsoleFlags f;
+  auto* c = app.add_subcommand(
+      "console", "The web console: topics, messages, consumer groups, broker metrics, lessons");
+  c->add_option("--port,-p", f.port, "HTTP port (0: any free port)")->capture_default_str();
+  c->add_option("--host", f.host, "address to listen on (loopback unless you mean otherwise)")
+      ->capture_default_str();
+  c->add_flag("--read-only", f.read_only, "refuse every change (create, delete, produce, reset)");
+  c->add_option("--refresh", f.refresh,
+                "how often the cached cluster picture is re-read (e.g. 5s, 500ms)")
+      ->capture_default_str();
+  c->add_option("--web-root", f.web_root, "the built front end (default: <lab>/console/web/dist)");
+  c->callback([] { cmd_console(f); });
+}
+
+}  // namespace klab::cli
