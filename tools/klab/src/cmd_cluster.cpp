@@ -4,8 +4,10 @@
 
 #include <chrono>
 #include <iostream>
+#include <optional>
 
 #include "commands.hpp"
+#include "console_process.hpp"
 #include "context.hpp"
 #include "klab/client/admin.hpp"
 #include "klab/cluster/cluster_error.hpp"
@@ -22,6 +24,8 @@ using klab::cluster::LocalCluster;
 struct UpOptions {
   int nodes = 0;  // 0: what the lab was created with, else 3
   int port = 0;
+  int console_port = 0;  // 0: the port the lab's console used last, else 8080
+  bool no_console = false;
 };
 
 void refuse_when_external(const Context& ctx, const char* command) {
@@ -40,10 +44,11 @@ LocalCluster open_lab(const Context& ctx, int nodes = 0, int port = 0) {
   return LocalCluster(ctx.paths, spec);
 }
 
-void print_ready(const LocalCluster& lab) {
+void print_ready(const LocalCluster& lab, const std::optional<ConsoleProcess>& console) {
   fmt::print("\nKafka Lab is up: {} KRaft node(s), Apache Kafka {}\n", lab.node_count(),
              lab.kafka_version());
   fmt::print("  bootstrap   {}\n", lab.bootstrap());
+  if (console) fmt::print("  console     http://127.0.0.1:{}\n", console->port);
   fmt::print("  logs        {}/node-N/logs/server.log\n", lab.state_dir().string());
   fmt::print("  data        {}/node-N/data   (kept across down/up; `klab reset` wipes it)\n",
              lab.state_dir().string());
@@ -54,6 +59,7 @@ void print_ready(const LocalCluster& lab) {
       "  echo 'hi Kafka' | ./klab produce hello         write a record\n"
       "  ./klab consume hello --from-beginning --max 1  read it back\n"
       "  ./klab progress                                the roadmap and what is proven\n"
+      "  open the console URL above                     topics, messages, groups, metrics\n"
       "  ./klab down                                    stop the lab\n");
 }
 
@@ -63,9 +69,16 @@ void cmd_up(const UpOptions& o) {
   if (o.nodes != 0 && o.nodes != 1 && o.nodes != 3)
     throw CommandError(fmt::format("--nodes must be 1 or 3, not {}", o.nodes), 2);
   auto lab = open_lab(ctx, o.nodes, o.port);
+  auto start_console = [&]() -> std::optional<ConsoleProcess> {
+    if (o.no_console) return std::nullopt;
+    fmt::print("  starting the console\n");
+    return start_background_console(ctx.paths, static_cast<std::uint16_t>(o.console_port));
+  };
   if (lab.all_running()) {
     fmt::print("The lab is already running at {} ({} node(s)); nothing was restarted.\n",
                lab.bootstrap(), lab.node_count());
+    if (auto console = start_console())
+      fmt::print("  console     http://127.0.0.1:{}\n", console->port);
     return;
   }
   auto t0 = std::chrono::steady_clock::now();
@@ -73,13 +86,15 @@ void cmd_up(const UpOptions& o) {
   auto ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
   fmt::print("  ready in {:.1f} s\n", ms.count() / 1000.0);
-  print_ready(lab);
+  auto console = start_console();
+  print_ready(lab, console);
 }
 
 void cmd_down() {
   auto ctx = make_context();
   refuse_when_external(ctx, "down");
   auto lab = open_lab(ctx);
+  if (stop_background_console(ctx.paths)) fmt::print("Stopped the console.\n");
   int stopped = lab.down();
   if (lab.any_running()) throw CommandError("some nodes are still running after SIGKILL");
   if (stopped == 0)
@@ -110,10 +125,12 @@ void print_local_nodes(const Context& ctx) {
     return;
   }
   fmt::print("Lab nodes ({}; cluster id {}):\n", ctx.paths.state_dir.string(), lab.cluster_id());
-  fmt::print("  {:<5} {:<17} {:<17} {:<8} {}\n", "node", "client", "controller", "pid", "state");
+  fmt::print("  {:<5} {:<17} {:<17} {:<33} {:<8} {}\n", "node", "client", "controller",
+             "metrics (JMX exporter)", "pid", "state");
   for (const auto& n : lab.nodes())
-    fmt::print("  {:<5} 127.0.0.1:{:<7} 127.0.0.1:{:<7} {:<8} {}\n", n.id, n.client_port,
-               n.controller_port, n.running ? std::to_string(n.pid) : "-",
+    fmt::print("  {:<5} 127.0.0.1:{:<7} 127.0.0.1:{:<7} http://127.0.0.1:{:<5}/metrics {:<8} {}\n",
+               n.id, n.client_port, n.controller_port, n.metrics_port,
+               n.running ? std::to_string(n.pid) : "-",
                n.paused    ? "paused"
                : n.running ? "running"
                            : "stopped");
@@ -122,7 +139,13 @@ void print_local_nodes(const Context& ctx) {
 void cmd_status() {
   auto ctx = make_context();
   fmt::print("Cluster: {}\n", ctx.target.describe());
-  if (!ctx.target.external) print_local_nodes(ctx);
+  if (!ctx.target.external) {
+    print_local_nodes(ctx);
+    auto console = running_console(ctx.paths);
+    fmt::print("Console: {}\n",
+               console ? fmt::format("http://127.0.0.1:{} (pid {})", console->port, console->pid)
+                       : std::string("not running (`klab up` starts it)"));
+  }
   klab::client::Admin admin(ctx.client_config().set("log_level", "0"));
   auto cluster = admin.describe_cluster(5s);
   fmt::print("\nBrokers ({} registered; cluster id {}):\n", cluster.brokers.size(),
@@ -147,6 +170,10 @@ void add_cluster_commands(CLI::App& app) {
   c_up->add_option("--nodes", up.nodes, "1 or 3 combined broker+controller nodes (default 3)");
   c_up->add_option("--port", up.port, "client port of node 1; node N uses port+N-1 (default 9092)")
       ->check(CLI::Range(1024, 65000));
+  c_up->add_option("--console-port", up.console_port,
+                   "port of the web console (default: the last one used, else 8080)")
+      ->check(CLI::Range(1024, 65535));
+  c_up->add_flag("--no-console", up.no_console, "start the cluster only, without the console");
   c_up->callback([] { cmd_up(up); });
 
   app.add_subcommand("down", "Stop every node (data is kept)")->callback([] { cmd_down(); });

@@ -148,9 +148,14 @@ TEST_F(KlabCli, RecordProducedBeforeDownIsConsumedAfterUpAndNoJvmIsLeft) {
   ::testing::Test::RecordProperty("roadmap", "1.2.1");
   LabHome home;
   auto port = std::to_string(free_port());
-  auto up = home.run({"up", "--nodes", "1", "--port", port});
+  auto console_port = std::to_string(free_port());
+  auto up = home.run({"up", "--nodes", "1", "--port", port, "--console-port", console_port});
   ASSERT_EQ(up.exit_code, 0) << up.output;
   EXPECT_NE(up.output.find("bootstrap   127.0.0.1:" + port), std::string::npos) << up.output;
+  EXPECT_NE(up.output.find("console     http://127.0.0.1:" + console_port), std::string::npos)
+      << up.output;
+  EXPECT_FALSE(klab::cluster::port_free(static_cast<std::uint16_t>(std::stoi(console_port))))
+      << "the console listens after up";
   EXPECT_NE(up.output.find("server.log"), std::string::npos) << "says where the logs are";
   EXPECT_NE(up.output.find("Try next"), std::string::npos);
 
@@ -165,9 +170,13 @@ TEST_F(KlabCli, RecordProducedBeforeDownIsConsumedAfterUpAndNoJvmIsLeft) {
   auto down = home.run({"down"});
   EXPECT_EQ(down.exit_code, 0) << down.output;
   EXPECT_EQ(processes_mentioning(home.dir().string()), 0) << "down leaves no Kafka JVM behind";
+  EXPECT_NE(down.output.find("Stopped the console"), std::string::npos) << down.output;
+  EXPECT_TRUE(klab::cluster::port_free(static_cast<std::uint16_t>(std::stoi(console_port))));
 
   auto up2 = home.run({"up"});
   ASSERT_EQ(up2.exit_code, 0) << up2.output;
+  EXPECT_NE(up2.output.find("console     http://127.0.0.1:" + console_port), std::string::npos)
+      << "a plain `up` reuses the console's last port: " << up2.output;
   auto consumed =
       home.run({"consume", "survivor", "--from-beginning", "--max", "1", "--timeout-ms", "30000"});
   EXPECT_EQ(consumed.exit_code, 0) << consumed.output;
@@ -179,7 +188,7 @@ TEST_F(KlabCli, RecordProducedBeforeDownIsConsumedAfterUpAndNoJvmIsLeft) {
 TEST_F(KlabCli, NodeThatDiesDuringStartupShowsTheTailOfItsLog) {
   LabHome home;
   auto port = std::to_string(free_port());
-  ASSERT_EQ(home.run({"up", "--nodes", "1", "--port", port}).exit_code, 0);
+  ASSERT_EQ(home.run({"up", "--nodes", "1", "--port", port, "--no-console"}).exit_code, 0);
   ASSERT_EQ(home.run({"down"}).exit_code, 0);
   // A node id in meta.properties that differs from the config makes the node refuse to start.
   auto meta = home.dir() / ".klab/state/cluster/node-1/data/meta.properties";
