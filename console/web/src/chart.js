@@ -5,6 +5,28 @@ import { h } from "./dom.js";
 
 const palette = ["#2f6fde", "#e0642b", "#1d9a6c", "#b33dc6", "#d4a017", "#d23c5b", "#17a2b8", "#6c757d"];
 
+function clock(seconds) {
+  const d = new Date(seconds * 1000);
+  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, "0")).join(":");
+}
+
+/**
+ * The `limit` busiest series by their sum over the window; the rest are added up into one
+ * "others" series, so 500 topics still give a readable legend.
+ */
+export function busiest(byName, limit, othersLabel) {
+  const totals = Object.entries(byName).map(([name, values]) => [name, values.reduce((a, v) => a + (v ?? 0), 0)]);
+  if (totals.length <= limit) return byName;
+  totals.sort((a, b) => b[1] - a[1]);
+  // Idle series never take a place from a busy one.
+  const shown = totals.slice(0, limit).filter(([, total], i) => total > 0 || i === 0);
+  const out = Object.fromEntries(shown.map(([name]) => [name, byName[name]]));
+  const rest = totals.slice(shown.length).map(([name]) => byName[name]);
+  const length = Math.max(...rest.map((v) => v.length));
+  out[`${othersLabel} (${rest.length})`] = Array.from({ length }, (_, i) => rest.reduce((a, v) => a + (v[i] ?? 0), 0));
+  return out;
+}
+
 export function seriesColor(i) {
   return palette[i % palette.length];
 }
@@ -31,7 +53,14 @@ export function timeChart({ title, unit = "", format = (v) => v, height = 180, t
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true } },
       axes: [
-        { stroke: "#6b7385", grid: { stroke: "#eef0f4" }, ticks: { stroke: "#dfe3ea" } },
+        {
+          stroke: "#6b7385",
+          grid: { stroke: "#eef0f4" },
+          ticks: { stroke: "#dfe3ea" },
+          space: 70,
+          // One short line per tick: uPlot's default adds a date line that collides on narrow charts.
+          values: (u, vals) => vals.map((v) => clock(v)),
+        },
         {
           stroke: "#6b7385",
           grid: { stroke: "#eef0f4" },

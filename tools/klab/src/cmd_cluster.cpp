@@ -128,8 +128,8 @@ void print_local_nodes(const Context& ctx) {
   fmt::print("  {:<5} {:<17} {:<17} {:<33} {:<8} {}\n", "node", "client", "controller",
              "metrics (JMX exporter)", "pid", "state");
   for (const auto& n : lab.nodes())
-    fmt::print("  {:<5} 127.0.0.1:{:<7} 127.0.0.1:{:<7} http://127.0.0.1:{:<5}/metrics {:<8} {}\n",
-               n.id, n.client_port, n.controller_port, n.metrics_port,
+    fmt::print("  {:<5} 127.0.0.1:{:<7} 127.0.0.1:{:<7} {:<33} {:<8} {}\n", n.id, n.client_port,
+               n.controller_port, fmt::format("http://127.0.0.1:{}/metrics", n.metrics_port),
                n.running ? std::to_string(n.pid) : "-",
                n.paused    ? "paused"
                : n.running ? "running"

@@ -1,6 +1,6 @@
 // Metrics: live charts of messages-in and bytes-in per topic and per broker, and a broker table.
 import { get } from "../api.js";
-import { timeChart } from "../chart.js";
+import { busiest, timeChart } from "../chart.js";
 import { h, replace } from "../dom.js";
 import { bytes, rate } from "../format.js";
 import { onEvent } from "../state.js";
@@ -21,8 +21,8 @@ export function render({ setTitle }) {
   const drawHistory = (hist) => {
     const t = hist.t_ms ?? [];
     const pick = (obj, field, prefix = "") => Object.fromEntries(Object.entries(obj ?? {}).map(([k, v]) => [`${prefix}${k}`, v[field] ?? []]));
-    charts.topicMsgs.setData(t, pick(hist.topics, "messages_in"));
-    charts.topicBytes.setData(t, pick(hist.topics, "bytes_in"));
+    charts.topicMsgs.setData(t, busiest(pick(hist.topics, "messages_in"), 8, "나머지 topic"));
+    charts.topicBytes.setData(t, busiest(pick(hist.topics, "bytes_in"), 8, "나머지 topic"));
     charts.brokerMsgs.setData(t, pick(hist.brokers, "messages_in", "broker "));
     charts.brokerBytes.setData(t, pick(hist.brokers, "bytes_in", "broker "));
   };
