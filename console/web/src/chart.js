@@ -65,7 +65,8 @@ export function timeChart({ title, unit = "", format = (v) => v, height = 180, t
           stroke: "#6b7385",
           grid: { stroke: "#eef0f4" },
           ticks: { stroke: "#dfe3ea" },
-          size: 64,
+          // Wide enough for the longest label ("1,500,000"), so big values are not clipped.
+          size: (u, values) => Math.max(48, Math.max(0, ...(values ?? []).map((v) => String(v).length)) * 7.5 + 20),
           values: (u, vals) => vals.map((v) => `${format(v)}${unit}`),
         },
       ],
