@@ -98,7 +98,7 @@ TEST_F(KlabCli, HelpListsEveryCommand) {
   auto r = home.run({"--help"});
   EXPECT_EQ(r.exit_code, 0);
   for (auto cmd : {"up", "down", "status", "reset", "topics", "produce", "consume", "groups",
-                   "progress", "perf"})
+                   "progress", "perf", "console"})
     EXPECT_NE(r.output.find(cmd), std::string::npos) << cmd;
 }
 
