@@ -54,7 +54,22 @@ TEST(BrokerMetrics, ExporterServesEveryMetricTheConsoleReads) {
   auto topic = create_topic(1);
   klab::testing::produce_values(cluster().client_config(), topic, {"hello"});
   auto leader = leader_of(topic);
-  auto scrape = ClusterScrape::take();
+  // A broker creates a request type's RequestsPerSec counter with the first such request it
+  // serves; a node that led nothing yet may have served none. Ask each broker for metadata.
+  auto brokers = klab::client::Admin(cluster().client_config()).describe_cluster(scaled(10s));
+  for (const auto& b : brokers.brokers)
+    klab::client::Admin(
+        cluster().client_config().set("bootstrap.servers", b.host + ":" + std::to_string(b.port)))
+        .list_topics(false, scaled(10s));
+  ClusterScrape scrape;
+  await_until(
+      [&] {
+        scrape = ClusterScrape::take();
+        for (const auto& samples : scrape.brokers)
+          if (!klab::cluster::find_metric(samples, "kafka_network_requests_total")) return false;
+        return true;
+      },
+      scaled(20s));
   ASSERT_EQ(scrape.brokers.size(), static_cast<size_t>(kNodes));
 
   const std::vector<std::string> every_broker = {"kafka_server_messages_in_total",
