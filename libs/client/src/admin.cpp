@@ -12,6 +12,7 @@
 
 #include "client_handle.hpp"
 #include "klab/client/consumer_protocol.hpp"
+#include "metadata.hpp"
 
 namespace klab::client {
 namespace {
@@ -82,14 +83,14 @@ std::vector<TopicResult> topic_results(const rd_kafka_topic_result_t** results, 
   return out;
 }
 
-// librdkafka's own printer, minus the CONFWARN that calls the isolation.level Admin sets
-// "ignored by this producer instance": ListOffsets does use it.
+// The lab's log route, minus the CONFWARN that calls the isolation.level Admin sets "ignored by
+// this producer instance": ListOffsets does use it.
 void log_without_isolation_warning(const rd_kafka_t* rk, int level, const char* facility,
                                    const char* line) {
   if (std::string_view(facility) == "CONFWARN" &&
       std::string_view(line).find("isolation.level") != std::string_view::npos)
     return;
-  rd_kafka_log_print(rk, level, facility, line);
+  detail::route_log(rk, level, facility, line);
 }
 
 ConfigEntry entry_of(const rd_kafka_ConfigEntry_t* e) {
@@ -372,35 +373,7 @@ void Admin::create_partitions(const std::string& topic, int total_partitions,
 
 std::vector<TopicDescription> Admin::describe_topics(const std::vector<std::string>& names,
                                                      std::chrono::milliseconds timeout) {
-  auto md = impl_->metadata(true, timeout);
-  std::vector<TopicDescription> out;
-  for (const auto& name : names) {
-    TopicDescription d;
-    d.name = name;
-    const rd_kafka_metadata_topic_t* found = nullptr;
-    for (int i = 0; i < md->topic_cnt && !found; ++i)
-      if (name == md->topics[i].topic) found = &md->topics[i];
-    if (!found) {
-      d.error = Error(RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART,
-                      "topic '" + name + "' is not in the cluster's metadata");
-    } else {
-      d.error = error_of(found->err, nullptr);
-      for (int p = 0; p < found->partition_cnt; ++p) {
-        const auto& mp = found->partitions[p];
-        PartitionInfo info;
-        info.id = mp.id;
-        info.leader = mp.leader;
-        info.replicas.assign(mp.replicas, mp.replicas + mp.replica_cnt);
-        info.isr.assign(mp.isrs, mp.isrs + mp.isr_cnt);
-        info.error = error_of(mp.err, nullptr);
-        d.partitions.push_back(std::move(info));
-      }
-      std::sort(d.partitions.begin(), d.partitions.end(),
-                [](const auto& a, const auto& b) { return a.id < b.id; });
-    }
-    out.push_back(std::move(d));
-  }
-  return out;
+  return detail::describe_topics(impl_->handle(), names, timeout);
 }
 
 std::vector<std::string> Admin::list_topics(bool include_internal,
@@ -531,31 +504,6 @@ void Admin::delete_group(const std::string& group, std::chrono::milliseconds tim
     for (size_t i = 0; i < count; ++i)
       if (auto err = group_result_error(groups[i])) throw KafkaException(err, what);
   });
-}
-
-std::vector<PartitionLag> Admin::group_lag(const std::string& group,
-                                           std::chrono::milliseconds timeout) {
-  std::map<std::pair<std::string, std::int32_t>, std::int64_t> committed;
-  for (const auto& tp : committed_offsets(group, {}, timeout))
-    committed[{tp.topic, tp.partition}] = tp.offset;
-  // Assigned partitions that never committed lag too: take them from the members. Brokers
-  // without DescribeGroups (librdkafka's mock cluster) only give the committed partitions.
-  try {
-    for (const auto& m : describe_group(group, timeout).members)
-      for (const auto& tp : m.assignment)
-        committed.try_emplace({tp.topic, tp.partition}, offset_invalid);
-  } catch (const KafkaException& e) {
-    if (e.error().code() != RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE) throw;
-  }
-
-  std::vector<PartitionLag> out;
-  for (const auto& [tp, offset] : committed) {
-    auto w = watermark_offsets(tp.first, tp.second, timeout);
-    PartitionLag l{tp.first, tp.second, offset, w.high, 0};
-    l.lag = offset >= 0 ? std::max<std::int64_t>(0, w.high - offset) : w.high - w.low;
-    out.push_back(std::move(l));
-  }
-  return out;  // std::map kept them sorted by topic, then partition
 }
 
 std::string Admin::name() const { return rd_kafka_name(impl_->rk.get()); }

@@ -25,8 +25,17 @@ void on_error(rd_kafka_t* rk, int code, const char* reason, void* opaque) {
 void report_partitioner_exception(Callbacks& cb, const char* what) noexcept {
   // The first one only: a broken partitioner would otherwise print once per record.
   if (cb.partitioner_threw.exchange(true)) return;
-  std::cerr << "[klab::client] partitioner threw: " << what
-            << " (the record fails with _UNKNOWN_PARTITION; later throws are not printed)\n";
+  log(LogLevel::error, "klab::client",
+      std::string("partitioner threw: ") + what +
+          " (the record fails with _UNKNOWN_PARTITION; later throws are not printed)");
+}
+
+LogLevel level_of(int syslog_level) {
+  if (syslog_level <= 3) return LogLevel::error;
+  if (syslog_level == 4) return LogLevel::warning;
+  if (syslog_level == 5) return LogLevel::notice;
+  if (syslog_level == 6) return LogLevel::info;
+  return LogLevel::debug;
 }
 
 // librdkafka passes the default topic conf's opaque as rkt_opaque and calls this under the
@@ -66,6 +75,12 @@ void install_partitioner(rd_kafka_conf_t* conf, Callbacks& callbacks) {
 
 }  // namespace
 
+void route_log(const rd_kafka_t* rk, int level, const char* facility, const char* line) {
+  std::string source = rk ? rd_kafka_name(rk) : "rdkafka";
+  if (facility && *facility) source.append(" ").append(facility);
+  log(level_of(level), source, line ? line : "");
+}
+
 HandlePtr make_handle(rd_kafka_type_t type, const Config& config, Callbacks& callbacks,
                       const std::function<void(rd_kafka_conf_t*)>& customize) {
   callbacks.statistics = config.statistics_handler();
@@ -73,6 +88,7 @@ HandlePtr make_handle(rd_kafka_type_t type, const Config& config, Callbacks& cal
   if (type == RD_KAFKA_PRODUCER) callbacks.partitioner = config.partitioner();
   auto conf = config.native_copy();
   rd_kafka_conf_set_opaque(conf.get(), &callbacks);
+  rd_kafka_conf_set_log_cb(conf.get(), route_log);
   // Only with a handler: without error_cb librdkafka logs the errors instead of queueing them.
   if (callbacks.statistics) rd_kafka_conf_set_stats_cb(conf.get(), on_statistics);
   if (callbacks.error) rd_kafka_conf_set_error_cb(conf.get(), on_error);

@@ -6,11 +6,11 @@
 #include <chrono>
 #include <exception>
 #include <functional>
-#include <iostream>
 #include <string>
 
 #include "klab/client/config.hpp"
 #include "klab/client/detail/handles.hpp"
+#include "klab/client/log.hpp"
 
 namespace klab::client::detail {
 
@@ -31,15 +31,20 @@ void guarded(const char* what, F&& f) noexcept {
   try {
     f();
   } catch (const std::exception& e) {
-    std::cerr << "[klab::client] " << what << " threw (ignored): " << e.what() << '\n';
+    log(LogLevel::error, "klab::client", std::string(what) + " threw (ignored): " + e.what());
   } catch (...) {
-    std::cerr << "[klab::client] " << what << " threw a non-exception (ignored)\n";
+    log(LogLevel::error, "klab::client", std::string(what) + " threw a non-exception (ignored)");
   }
 }
 
-/// Creates a handle of `type` from `config`; `customize` adjusts the conf copy first (e.g. the
-/// producer's delivery callback). Errors: KafkaException with _INVALID_ARG carrying
-/// librdkafka's reason (it names the offending key, e.g. an acks/idempotence conflict).
+/// librdkafka's log_cb for every handle: its lines go to klab::client::log() as
+/// "<instance> <facility>". Errors: none.
+void route_log(const rd_kafka_t* rk, int level, const char* facility, const char* line);
+
+/// Creates a handle of `type` from `config`, its librdkafka log routed to klab::client::log();
+/// `customize` adjusts the conf copy last (e.g. the producer's delivery callback). Errors:
+/// KafkaException with _INVALID_ARG carrying librdkafka's reason (it names the offending key, e.g.
+/// an acks/idempotence conflict).
 HandlePtr make_handle(rd_kafka_type_t type, const Config& config, Callbacks& callbacks,
                       const std::function<void(rd_kafka_conf_t*)>& customize = {});
 

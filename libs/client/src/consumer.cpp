@@ -1,12 +1,15 @@
 #include "klab/client/consumer.hpp"
 
 #include <atomic>
-#include <cstring>
-#include <iostream>
+#include <chrono>
 #include <mutex>
+#include <random>
 #include <set>
+#include <thread>
 
 #include "client_handle.hpp"
+#include "klab/client/log.hpp"
+#include "metadata.hpp"
 
 namespace klab::client {
 
@@ -38,9 +41,12 @@ std::vector<TopicPartition> with_offset(std::vector<TopicPartition> partitions,
   return partitions;
 }
 
-bool is_cooperative(rd_kafka_t* rk) {
-  const char* protocol = rd_kafka_rebalance_protocol(rk);
-  return protocol && std::strcmp(protocol, "COOPERATIVE") == 0;
+// From the configuration, never rd_kafka_rebalance_protocol(): called inside a rebalance
+// callback during close, librdkafka 2.0.2 can block there forever (librdkafka issue #4041).
+// librdkafka refuses to mix eager and cooperative assignors, so one name decides.
+bool cooperative_in(const Config& config) {
+  auto strategies = config.effective(keys::partition_assignment_strategy);
+  return strategies && strategies->find("cooperative-sticky") != std::string::npos;
 }
 
 // What the group asked for, applied to librdkafka: without this a rebalance_cb would leave the
@@ -58,21 +64,30 @@ void apply_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
     result = Error(rd_kafka_assign(rk, nullptr));
   // Called from C: report rather than throw. Usually _FATAL or a closing consumer.
   if (result)
-    std::cerr << "[klab::client] applying a rebalance (" << Error(err).name()
-              << ") failed: " << result.to_string() << '\n';
+    log(LogLevel::warning, "klab::client",
+        "applying a rebalance (" + Error(err).name() + ") failed: " + result.to_string());
 }
 
-// The rebalance_cb every Consumer installs; the opaque is the handle's detail::Callbacks.
+// The rebalance_cb every Consumer installs; the opaque is the handle's detail::Callbacks, whose
+// rebalance target is always set (by Impl, then by ~Impl for Records that outlive it).
 void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                   rd_kafka_topic_partition_list_t* partitions, void* opaque) {
   auto* callbacks = static_cast<detail::Callbacks*>(opaque);
-  if (callbacks && callbacks->rebalance)
-    callbacks->rebalance(rk, err, partitions);
-  else
-    apply_rebalance(rk, err, partitions, is_cooperative(rk));
+  if (callbacks && callbacks->rebalance) callbacks->rebalance(rk, err, partitions);
 }
 
+// How long close() serves the group at each step of giving up a cooperative assignment before
+// closing anyway.
+constexpr auto cooperative_close_timeout = std::chrono::seconds(10);
+
 }  // namespace
+
+std::string throwaway_group_id(std::string_view purpose) {
+  static std::atomic<unsigned> counter{0};
+  static const unsigned salt = std::random_device{}();
+  return "klab-" + std::string(purpose) + "-" + std::to_string(salt % 1000000) + "-" +
+         std::to_string(counter++);
+}
 
 struct Consumer::Impl {
   struct CommitRequest;
@@ -104,8 +119,14 @@ struct Consumer::Impl {
   // The Consumer object the listener is handed; updated when the Consumer moves.
   Consumer* owner = nullptr;
   RebalanceListener listener;
+  const bool cooperative;
+  // When the last rebalance callback ran (close() waits for the group to go quiet).
+  std::atomic<std::chrono::steady_clock::time_point> last_rebalance{};
+  // Whether an assign callback ever ran (see give_up_cooperative_assignment).
+  std::atomic<bool> assigned_once{false};
 
-  explicit Impl(const Config& config) : listener(config.rebalance_listener()) {
+  explicit Impl(const Config& config)
+      : listener(config.rebalance_listener()), cooperative(cooperative_in(config)) {
     auto group = config.effective(keys::group_id);
     if (!group || group->empty())
       throw KafkaException(Error(RD_KAFKA_RESP_ERR__INVALID_ARG,
@@ -132,14 +153,57 @@ struct Consumer::Impl {
     owner = nullptr;
     close();
     // Records may keep the handle (and its callbacks) alive after this Impl is gone.
-    shared->callbacks.rebalance = [](rd_kafka_t* h, rd_kafka_resp_err_t err,
-                                     rd_kafka_topic_partition_list_t* partitions) {
-      apply_rebalance(h, err, partitions, is_cooperative(h));
+    shared->callbacks.rebalance = [coop = cooperative](
+                                      rd_kafka_t* h, rd_kafka_resp_err_t err,
+                                      rd_kafka_topic_partition_list_t* partitions) {
+      apply_rebalance(h, err, partitions, coop);
     };
+  }
+
+  std::size_t assigned_count() const {
+    rd_kafka_topic_partition_list_t* raw = nullptr;
+    if (rd_kafka_assignment(rk.get(), &raw)) return 0;
+    detail::PartitionListPtr list(raw);
+    return static_cast<std::size_t>(list->cnt);
+  }
+
+  // Two librdkafka 2.0.2 bugs make closing a cooperative (cooperative-sticky) consumer unsafe:
+  // - closing while an assignment is handed over can hang forever (librdkafka issue #4527).
+  //   Its documented workaround: unsubscribe, serve the group until nothing is assigned, close.
+  // - destroying it between its first JoinGroup and SyncGroup answers aborts the process: the
+  //   sticky assignor's state is still NULL (issue #4312). The first assign callback (sent even
+  //   for an empty assignment) marks the state as set, so close waits for it.
+  // Partitions are paused first (and any assigned meanwhile, in on_rebalance_event): pausing
+  // bumps each partition's op version, which drops records already fetched, so none is taken
+  // from the queue here - or, with auto offset store, marked consumed - unseen by the app.
+  void give_up_cooperative_assignment() {
+    rd_kafka_topic_partition_list_t* raw = nullptr;
+    if (rd_kafka_subscription(rk.get(), &raw)) return;
+    detail::PartitionListPtr subscription(raw);
+    if (subscription->cnt == 0) return;  // assign()ed partitions never leave by themselves
+    raw = nullptr;
+    if (rd_kafka_assignment(rk.get(), &raw)) return;
+    detail::PartitionListPtr assigned(raw);
+    if (assigned->cnt > 0) rd_kafka_pause_partitions(rk.get(), assigned.get());
+    using Clock = std::chrono::steady_clock;
+    auto serve = [&](auto&& done) {
+      auto deadline = Clock::now() + cooperative_close_timeout;
+      while (!done() && Clock::now() < deadline)
+        if (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk.get(), 20))
+          rd_kafka_message_destroy(m);
+    };
+    serve([&] { return assigned_once.load(); });
+    rd_kafka_unsubscribe(rk.get());
+    // Done when nothing is assigned and the group has been quiet for a moment: an assignment
+    // already on its way (the case that hangs) arrives within that moment and is given back.
+    constexpr auto quiet = std::chrono::milliseconds(300);
+    last_rebalance = Clock::now();
+    serve([&] { return assigned_count() == 0 && Clock::now() - last_rebalance.load() >= quiet; });
   }
 
   Error close() {
     if (closing.exchange(true)) return {};
+    if (cooperative) give_up_cooperative_assignment();
     auto err = rd_kafka_consumer_close(rk.get());
     closed = true;
     return err ? Error(err) : Error();
@@ -147,7 +211,7 @@ struct Consumer::Impl {
 
   void on_rebalance_event(rd_kafka_t* h, rd_kafka_resp_err_t err,
                           rd_kafka_topic_partition_list_t* partitions) {
-    bool cooperative = is_cooperative(h);
+    last_rebalance = std::chrono::steady_clock::now();
     if (listener && owner &&
         (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS ||
          err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS)) {
@@ -161,6 +225,11 @@ struct Consumer::Impl {
       detail::guarded("rebalance listener", [&] { listener(*owner, event); });
     }
     apply_rebalance(h, err, partitions, cooperative);
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+      assigned_once = true;
+      // Closing: what arrives now is only given back, never fetched.
+      if (closing && partitions && partitions->cnt > 0) rd_kafka_pause_partitions(h, partitions);
+    }
   }
 
   void require_open(const char* operation) const {
@@ -430,7 +499,9 @@ void Consumer::seek_to_beginning(const std::vector<TopicPartition>& partitions,
 
 void Consumer::seek_to_end(const std::vector<TopicPartition>& partitions,
                            std::chrono::milliseconds timeout) {
-  seek(with_offset(partitions, offset_end), timeout);
+  // The end as it is now, not librdkafka's logical "end" resolved at the next fetch: a record
+  // produced between this call and that fetch would otherwise be skipped.
+  seek(end_offsets(partitions, timeout), timeout);
 }
 
 void Consumer::pause(const std::vector<TopicPartition>& partitions) {
@@ -478,6 +549,35 @@ WatermarkOffsets Consumer::query_watermark_offsets(const std::string& topic, std
     throw KafkaException(Error(err),
                          "watermark offsets of " + topic + "/" + std::to_string(partition));
   return w;
+}
+
+std::vector<PartitionInfo> Consumer::partitions_for(const std::string& topic,
+                                                    std::chrono::milliseconds timeout) const {
+  impl_->require_open("partitions_for");
+  auto described = detail::describe_topics(impl_->rk.get(), {topic}, timeout);
+  auto& d = described.front();
+  if (d.error) throw KafkaException(d.error, "partitions of " + topic);
+  return std::move(d.partitions);
+}
+
+std::vector<TopicPartition> Consumer::beginning_offsets(
+    const std::vector<TopicPartition>& partitions, std::chrono::milliseconds timeout) const {
+  auto out = partitions;
+  for (auto& tp : out) {
+    tp.offset = query_watermark_offsets(tp.topic, tp.partition, timeout).low;
+    tp.error = {};
+  }
+  return out;
+}
+
+std::vector<TopicPartition> Consumer::end_offsets(const std::vector<TopicPartition>& partitions,
+                                                  std::chrono::milliseconds timeout) const {
+  auto out = partitions;
+  for (auto& tp : out) {
+    tp.offset = query_watermark_offsets(tp.topic, tp.partition, timeout).high;
+    tp.error = {};
+  }
+  return out;
 }
 
 std::int64_t Consumer::last_stable_offset(const std::string& topic, std::int32_t partition,

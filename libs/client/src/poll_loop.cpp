@@ -1,7 +1,8 @@
 #include "klab/client/poll_loop.hpp"
 
-#include <iostream>
 #include <utility>
+
+#include "klab/client/log.hpp"
 
 namespace klab::client {
 
@@ -22,7 +23,7 @@ void run_poll_loop(Consumer& consumer, std::stop_token stop,
     if (on_error)
       on_error(error);
     else
-      std::cerr << "[klab::client] poll loop: consumer error " << error.to_string() << '\n';
+      log(LogLevel::warning, "klab::client", "poll loop: consumer error " + error.to_string());
   }
 }
 

@@ -6,6 +6,7 @@
 
 #include "client_handle.hpp"
 #include "klab/client/consumer.hpp"
+#include "metadata.hpp"
 
 namespace klab::client {
 namespace {
@@ -64,9 +65,18 @@ struct Producer::Impl {
   std::jthread poller;
 
   explicit Impl(const Config& config) {
-    rk = detail::make_handle(RD_KAFKA_PRODUCER, config, callbacks, [](rd_kafka_conf_t* conf) {
-      rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
-    });
+    // Keys land where Java's producer puts them unless the caller chose otherwise: librdkafka's
+    // own default (consistent_random, CRC32) would split a key's records between a C++ and a
+    // Java (or Spring) producer of the same topic.
+    const bool java_partitioner = !config.partitioner() && !config.get(keys::partitioner);
+    rk = detail::make_handle(
+        RD_KAFKA_PRODUCER, config, callbacks, [java_partitioner](rd_kafka_conf_t* conf) {
+          rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
+          char reason[256];
+          if (java_partitioner)
+            rd_kafka_conf_set(conf, keys::partitioner.data(), default_partitioner.data(), reason,
+                              sizeof reason);
+        });
     // Delivery reports are served by rd_kafka_poll(): without this thread they would wait for
     // the application to poll.
     poller = std::jthread([h = rk.get()](std::stop_token stop) {
@@ -206,6 +216,14 @@ Error Producer::commit_transaction(std::chrono::milliseconds timeout) {
 
 Error Producer::abort_transaction(std::chrono::milliseconds timeout) {
   return Error::adopt(rd_kafka_abort_transaction(impl_->rk.get(), detail::to_ms(timeout)));
+}
+
+std::vector<PartitionInfo> Producer::partitions_for(const std::string& topic,
+                                                    std::chrono::milliseconds timeout) const {
+  auto described = detail::describe_topics(impl_->rk.get(), {topic}, timeout);
+  auto& d = described.front();
+  if (d.error) throw KafkaException(d.error, "partitions of " + topic);
+  return std::move(d.partitions);
 }
 
 int Producer::outq_len() const { return rd_kafka_outq_len(impl_->rk.get()); }

@@ -9,7 +9,10 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <future>
+#include <iostream>
 #include <mutex>
+#include <random>
 #include <set>
 #include <string>
 #include <thread>
@@ -218,6 +221,48 @@ TEST_F(RebalanceListenerOnMockCluster, CooperativeRevokesOnlyPartitionsThatMove)
   for (const auto& e : assigned2)
     for (const auto& tp : e.partitions) got.insert(tp.partition);
   EXPECT_EQ(got, gone) << "the new member got exactly the revoked partitions";
+}
+
+// librdkafka 2.0.2 can hang forever in rd_kafka_consumer_close() when a cooperative assignment
+// arrives while it closes (librdkafka issue #4527); the Consumer gives its partitions back
+// before closing. Members join and leave at random moments, so closes land mid-rebalance.
+TEST_F(RebalanceListenerOnMockCluster, CooperativeConsumersClosedMidRebalanceNeverHang) {
+  auto t = topic(6);
+  constexpr int rounds = 10;
+  constexpr int members = 3;
+  std::mt19937 random(std::random_device{}());
+  int revokes_heard = 0;
+  for (int round = 0; round < rounds; ++round) {
+    auto g = group();
+    std::vector<int> lifetimes_ms;
+    for (int i = 0; i < members; ++i)
+      lifetimes_ms.push_back(std::uniform_int_distribution<int>(100, 4000)(random));
+    std::vector<RebalanceLog> logs(members);
+    auto finished = std::async(std::launch::async, [&] {
+      std::vector<std::jthread> threads;
+      for (int i = 0; i < members; ++i)
+        threads.emplace_back([&, i] {
+          auto c = consumer_config(g);
+          c.partition_assignment_strategy("cooperative-sticky")
+              .rebalance_listener(logs[i].listener());
+          Consumer consumer(c);
+          consumer.subscribe({t});
+          auto until =
+              std::chrono::steady_clock::now() + std::chrono::milliseconds(lifetimes_ms[i]);
+          while (std::chrono::steady_clock::now() < until) consumer.poll(20ms);
+        });  // ~Consumer closes here, often while the group rebalances
+    });
+    if (finished.wait_for(scaled(60s)) != std::future_status::ready) {
+      ADD_FAILURE() << "round " << round << ": a cooperative consumer's close hung";
+      std::fflush(nullptr);
+      std::_Exit(1);  // the hung thread cannot be joined; end the binary with the failure shown
+    }
+    for (const auto& l : logs)
+      revokes_heard += static_cast<int>(of_kind(l.events(), RebalanceKind::revoked).size());
+  }
+  std::cout << rounds << " rounds of " << members << " cooperative members closed at random "
+            << "moments; " << revokes_heard << " revocations heard\n";
+  EXPECT_GT(revokes_heard, 0) << "members gave partitions back while closing";
 }
 
 TEST_F(RebalanceListenerOnMockCluster, ListenerCanCommitDuringTheRevokeOfClose) {

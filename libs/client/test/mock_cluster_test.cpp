@@ -1,9 +1,10 @@
 // klab::client against librdkafka's in-process mock cluster (NOT a real Kafka broker): fast,
 // deterministic checks of the wrappers' plumbing, plus faults injected on exact requests.
+#include "klab/client/mock_cluster.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <librdkafka/rdkafka.h>
-#include <librdkafka/rdkafka_mock.h>
 
 #include <atomic>
 #include <chrono>
@@ -21,9 +22,6 @@ namespace {
 using namespace std::chrono_literals;
 using namespace klab::client;
 
-constexpr std::int16_t produce_api_key = 0;       // Kafka protocol ApiKey of Produce
-constexpr std::int16_t offset_fetch_api_key = 9;  // ... and of OffsetFetch
-
 using klab::cluster::scaled;
 
 /// Re-checks `condition` until it holds (true) or the scaled `timeout` passes (false).
@@ -34,25 +32,7 @@ bool await_until(const std::function<bool()>& condition, std::chrono::millisecon
 /// A fresh 3-broker mock cluster per test, owned by a throwaway producer handle.
 class ClientOnMockCluster : public testing::Test {
  protected:
-  void SetUp() override {
-    char err[256];
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    rd_kafka_conf_set(conf, "log_level", "0", err, sizeof err);
-    owner_.reset(rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err));
-    ASSERT_TRUE(owner_) << err;
-    mock_ = rd_kafka_mock_cluster_new(owner_.get(), 3);
-    ASSERT_NE(mock_, nullptr);
-  }
-
-  void TearDown() override {
-    if (mock_) rd_kafka_mock_cluster_destroy(mock_);
-  }
-
-  Config config() const {
-    Config c;
-    c.bootstrap_servers(rd_kafka_mock_cluster_bootstraps(mock_));
-    return c;
-  }
+  Config config() const { return mock_.client_config(); }
 
   Config consumer_config(const std::string& group) const {
     auto c = config();
@@ -63,8 +43,7 @@ class ClientOnMockCluster : public testing::Test {
   std::string topic(int partitions = 1) {
     auto name = std::string(testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" +
                 std::to_string(counter_++);
-    EXPECT_EQ(rd_kafka_mock_topic_create(mock_, name.c_str(), partitions, 3),
-              RD_KAFKA_RESP_ERR_NO_ERROR);
+    mock_.create_topic(name, partitions, 3);
     return name;
   }
 
@@ -80,8 +59,7 @@ class ClientOnMockCluster : public testing::Test {
     return out;
   }
 
-  detail::HandlePtr owner_;
-  rd_kafka_mock_cluster_t* mock_ = nullptr;
+  MockCluster mock_{3};
   int counter_ = 0;
 };
 
@@ -146,12 +124,12 @@ TEST_F(ClientOnMockCluster, InjectedNotEnoughReplicasReachesTheCallbackAsNotPers
   // Warm up: metadata and the connection exist before the fault is armed.
   ASSERT_FALSE(producer.send_sync({.topic = t, .value = "ok"}, scaled(10s)).error);
   std::vector<rd_kafka_resp_err_t> errors(5, RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS);
-  rd_kafka_mock_push_request_errors_array(mock_, produce_api_key, errors.size(), errors.data());
+  mock_.push_request_errors(api_key::produce, errors);
   auto rep = producer.send_sync({.topic = t, .value = "fails"}, scaled(10s));
   EXPECT_EQ(rep.error.code(), RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS) << rep.error;
   EXPECT_TRUE(rep.error.retriable());
   EXPECT_EQ(rep.status, PersistenceStatus::not_persisted);
-  rd_kafka_mock_clear_request_errors(mock_, produce_api_key);
+  mock_.clear_request_errors(api_key::produce);
 }
 
 TEST_F(ClientOnMockCluster, ImmediateSendErrorIsReturnedAndTheCallbackNeverRuns) {
@@ -177,7 +155,7 @@ TEST_F(ClientOnMockCluster, DestroyingAProducerReportsStuckRecordsAsPurged) {
     c.message_timeout_ms(0);  // never time out: only the destructor's purge ends them
     Producer producer(c);
     ASSERT_FALSE(producer.send_sync({.topic = t, .value = "warm"}, scaled(10s)).error);
-    for (int id = 1; id <= 3; ++id) rd_kafka_mock_broker_set_down(mock_, id);
+    for (int id = 1; id <= 3; ++id) mock_.set_broker_down(id);
     for (int i = 0; i < 3; ++i)
       ASSERT_FALSE(producer.send({.topic = t, .value = "stuck"}, [&](const DeliveryReport& r) {
         std::lock_guard lock(mutex);
@@ -352,7 +330,7 @@ TEST_F(ClientOnMockCluster, ErrorHandlerHearsWhenAllBrokersGoDown) {
   });
   Producer producer(c);
   ASSERT_FALSE(producer.send_sync({.topic = t, .value = "up"}, scaled(10s)).error);
-  for (int id = 1; id <= 3; ++id) rd_kafka_mock_broker_set_down(mock_, id);
+  for (int id = 1; id <= 3; ++id) mock_.set_broker_down(id);
   EXPECT_TRUE(await_until(
       [&] {
         std::lock_guard lock(mutex);
@@ -361,12 +339,12 @@ TEST_F(ClientOnMockCluster, ErrorHandlerHearsWhenAllBrokersGoDown) {
         return false;
       },
       15s));
-  for (int id = 1; id <= 3; ++id) rd_kafka_mock_broker_set_up(mock_, id);
+  for (int id = 1; id <= 3; ++id) mock_.set_broker_down(id, false);
 }
 
 TEST_F(ClientOnMockCluster, UnknownTopicComesBackAsAnErrorEvent) {
   // The mock creates any topic it is asked about; make it answer "unknown" for this one.
-  rd_kafka_mock_topic_set_error(mock_, "no-such-topic", RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART);
+  mock_.set_topic_error("no-such-topic", RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART);
   auto c = consumer_config("g-missing");
   // librdkafka reports a missing topic only after this grace period for new topics (30 s).
   c.set("topic.metadata.propagation.max.ms", "500");
@@ -510,8 +488,8 @@ TEST_F(ClientOnMockCluster, AdminReportsWatermarksAndCommittedOffsets) {
   auto none = admin.committed_offsets("g-lag", {{t, 0}, {"other", 0}}, scaled(10s));
   ASSERT_EQ(none.size(), 2u);
   EXPECT_EQ(none[1].offset, offset_invalid) << "nothing committed there";
-  // group_lag() needs OffsetFetch for all topics or DescribeGroups, which the 2.0.2 mock lacks:
-  // lessons prove it on a real cluster.
+  // klab::lab::group_lag() needs OffsetFetch for all topics or DescribeGroups, which the 2.0.2 mock
+  // lacks: lessons prove it on a real cluster.
 }
 
 // Mock cluster: a real broker cannot be made to answer NOT_COORDINATOR on demand.
@@ -525,8 +503,7 @@ TEST_F(ClientOnMockCluster, CommittedOffsetsAnsweredNotCoordinatorIsAnErrorNotAC
   Admin admin(config());
   // librdkafka <= 2.4 crashed here on a producer-type handle (issue #5040).
   std::vector<rd_kafka_resp_err_t> errors(3, RD_KAFKA_RESP_ERR_NOT_COORDINATOR);
-  rd_kafka_mock_push_request_errors_array(mock_, offset_fetch_api_key, errors.size(),
-                                          errors.data());
+  mock_.push_request_errors(api_key::offset_fetch, errors);
   try {
     auto committed = admin.committed_offsets("g-moved", {{t, 0}}, scaled(10s));
     ASSERT_EQ(committed.size(), 1u);
@@ -534,7 +511,7 @@ TEST_F(ClientOnMockCluster, CommittedOffsetsAnsweredNotCoordinatorIsAnErrorNotAC
   } catch (const klab::KafkaException& e) {
     EXPECT_EQ(e.error().code(), RD_KAFKA_RESP_ERR_NOT_COORDINATOR) << e.what();
   }
-  rd_kafka_mock_clear_request_errors(mock_, offset_fetch_api_key);
+  mock_.clear_request_errors(api_key::offset_fetch);
   auto committed = admin.committed_offsets("g-moved", {{t, 0}}, scaled(10s));
   ASSERT_EQ(committed.size(), 1u);
   EXPECT_EQ(committed[0].offset, 1) << "the same Admin works once the coordinator answers";

@@ -90,16 +90,6 @@ struct ConfigEntry {
   bool sensitive = false;   ///< a secret: the broker never returns its value
 };
 
-/// One partition's consumer lag.
-struct PartitionLag {
-  std::string topic;
-  std::int32_t partition = 0;
-  std::int64_t committed = offset_invalid;  ///< offset_invalid (-1001) when nothing committed
-  std::int64_t log_end = -1;                ///< high watermark
-  /// log_end - committed; when nothing is committed, log_end - log start (every kept record).
-  std::int64_t lag = 0;
-};
-
 class Admin {
  public:
   /// Creates an admin client (a producer-type handle; allow.auto.create.topics is forced to
@@ -205,12 +195,6 @@ class Admin {
   /// GROUP_AUTHORIZATION_FAILED, _TIMED_OUT; coordinator errors only when they outlast
   /// `timeout` (they are retried).
   void delete_group(const std::string& group, std::chrono::milliseconds timeout);
-  /// Lag of every partition the group has committed or currently has assigned (only committed
-  /// ones on brokers without DescribeGroups, like librdkafka's mock), sorted by topic and
-  /// partition. Errors: KafkaException as committed_offsets(), describe_group() and
-  /// watermark_offsets().
-  std::vector<PartitionLag> group_lag(const std::string& group, std::chrono::milliseconds timeout);
-
   /// librdkafka's instance name. Errors: none.
   std::string name() const;
   /// The underlying handle, for librdkafka calls this class does not wrap. Errors: none.

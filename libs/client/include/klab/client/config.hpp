@@ -132,10 +132,10 @@ class Config {
   /// returns it when the producer already had the topic's metadata; otherwise (the topic's
   /// first records, parked until metadata arrives) the delivery report carries it. -1 is
   /// treated as out of range too, not as librdkafka's "unassigned" (which would park the record
-  /// until it timed out). An exception thrown by the callable is caught (printed to stderr once
-  /// per producer) and fails the record the same way, rather than routing it silently.
-  /// An empty `partitioner` restores librdkafka's own (sticky.partitioning.linger.ms stays 0).
-  /// Errors: none.
+  /// until it timed out). An exception thrown by the callable is caught (logged through
+  /// klab::client::log once per producer) and fails the record the same way, rather than routing it
+  /// silently. An empty `partitioner` restores librdkafka's own (sticky.partitioning.linger.ms
+  /// stays 0). Errors: none.
   Config& partitioner(Partitioner partitioner);
   const Partitioner& partitioner() const noexcept { return partitioner_; }
 

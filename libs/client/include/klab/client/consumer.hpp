@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "klab/client/admin.hpp"
@@ -24,13 +25,18 @@ namespace klab::client {
 
 /// Result of an asynchronous commit: the overall error and the offsets with per-partition
 /// errors. Runs inside poll() (or close() / the destructor, with _DESTROY when the consumer
-/// went away before the broker answered). Exceptions are printed to stderr and dropped.
+/// went away before the broker answered). Exceptions are logged (klab::client::log) and dropped.
 using CommitCallback =
     std::function<void(const Error& error, const std::vector<TopicPartition>& offsets)>;
 
 /// Group rebalances are applied by the Consumer itself (it always installs librdkafka's
 /// rebalance_cb and calls assign / incremental_assign), so the application never has to; a
 /// Config::rebalance_listener only observes them.
+/// A group.id for a consumer that only assign()s and never commits: "klab-<purpose>-<random>".
+/// librdkafka 2.0.2 insists on a group even then; the lab makes every such id here, so they are
+/// easy to recognise (and ignore) in a group list. Errors: none.
+std::string throwaway_group_id(std::string_view purpose);
+
 class Consumer {
  public:
   /// Creates the consumer; group.id must be set (librdkafka 2.0.2 needs a group even for
@@ -144,6 +150,22 @@ class Consumer {
   /// NOT_LEADER_FOR_PARTITION, _TIMED_OUT, _STATE (closed).
   WatermarkOffsets query_watermark_offsets(const std::string& topic, std::int32_t partition,
                                            std::chrono::milliseconds timeout) const;
+  /// The partitions of `topic` with their leaders, replicas and ISR, sorted by id, from the
+  /// cluster's metadata (Java's partitionsFor). Never creates the topic.
+  /// Errors: KafkaException UNKNOWN_TOPIC_OR_PART (or the topic's own metadata error, e.g.
+  /// LEADER_NOT_AVAILABLE while it is being created), _TIMED_OUT / _TRANSPORT, _STATE.
+  std::vector<PartitionInfo> partitions_for(const std::string& topic,
+                                            std::chrono::milliseconds timeout) const;
+  /// Each partition's first offset still in the log (its log start), asked from the leaders;
+  /// the offsets given are ignored (Java's beginningOffsets).
+  /// Errors: KafkaException as query_watermark_offsets(), naming the partition.
+  std::vector<TopicPartition> beginning_offsets(const std::vector<TopicPartition>& partitions,
+                                                std::chrono::milliseconds timeout) const;
+  /// Each partition's end as this consumer can read it (Java's endOffsets): the last stable
+  /// offset with isolation.level read_committed (librdkafka's default), else the high
+  /// watermark. Errors: KafkaException as query_watermark_offsets(), naming the partition.
+  std::vector<TopicPartition> end_offsets(const std::vector<TopicPartition>& partitions,
+                                          std::chrono::milliseconds timeout) const;
   /// The partition's last stable offset: query_watermark_offsets().high of a read_committed
   /// consumer. Errors: KafkaException _INVALID_ARG when this consumer reads read_uncommitted
   /// (it would get the high watermark instead), and those of query_watermark_offsets().
@@ -158,8 +180,10 @@ class Consumer {
   /// Errors: as seek().
   void seek_to_beginning(const std::vector<TopicPartition>& partitions,
                          std::chrono::milliseconds timeout);
-  /// seek() of these assigned partitions to their end: only records produced from now on are
-  /// read. Errors: as seek().
+  /// seek() of these assigned partitions to their end as it is when this returns (end_offsets():
+  /// the last stable offset under read_committed): every record produced after the call is
+  /// read. Unlike librdkafka's logical offset_end (and Java's lazy seekToEnd), the end is looked
+  /// up now, not at the next fetch. Errors: as end_offsets() and seek().
   void seek_to_end(const std::vector<TopicPartition>& partitions,
                    std::chrono::milliseconds timeout);
 

@@ -33,7 +33,6 @@ struct ClusterDescription;
 struct WatermarkOffsets;
 struct GroupMember;
 struct GroupDescription;
-struct PartitionLag;
 class Admin;
 struct PartitionerInput;
 class KeyHashPartitioner;

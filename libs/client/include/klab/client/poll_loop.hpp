@@ -17,7 +17,7 @@ struct PollLoopOptions {
 };
 
 /// Polls `consumer` until `stop` is requested (checked before every poll). Records go to
-/// `on_record`; error events go to `on_error`, or are printed to stderr when it is empty;
+/// `on_record`; error events go to `on_error`, or are logged (klab::client::log) when it is empty;
 /// _PARTITION_EOF events are skipped. It does not commit or close: the caller owns the
 /// consumer before and after.
 ///

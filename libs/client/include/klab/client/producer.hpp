@@ -9,7 +9,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "klab/client/admin.hpp"
 #include "klab/client/config.hpp"
 #include "klab/client/error.hpp"
 #include "klab/client/record.hpp"
@@ -40,15 +43,22 @@ struct DeliveryReport {
 
 /// Called exactly once per record that send() accepted. It runs on the producer's poll thread
 /// (or inside flush() / the destructor), so keep it short and never call send_sync() from it.
-/// Exceptions it throws are printed to stderr and dropped.
+/// Exceptions it throws are logged (klab::client::log) and dropped.
 using DeliveryCallback = std::function<void(const DeliveryReport&)>;
+
+/// The partitioner every klab Producer uses unless its Config sets `partitioner` or installs a
+/// callable: librdkafka's Java-compatible murmur2 key hash (null keys: sticky, then random).
+/// librdkafka's own default is consistent_random (CRC32), which puts most keys on another
+/// partition than a Java producer does.
+inline constexpr std::string_view default_partitioner = "murmur2_random";
 
 class Producer {
  public:
   /// How long the destructor waits for outstanding records before purging them.
   static constexpr std::chrono::milliseconds close_timeout{10'000};
 
-  /// Creates the producer and starts its poll thread, which serves delivery reports and the
+  /// Creates the producer and starts its poll thread (partitioner: default_partitioner unless
+  /// the Config sets one), which serves delivery reports and the
   /// Config's statistics/error handlers every 100 ms.
   /// Errors: KafkaException _INVALID_ARG with librdkafka's reason (e.g. enable.idempotence with
   /// acks other than all).
@@ -138,6 +148,13 @@ class Producer {
   /// carry _PURGE_QUEUE / _PURGE_INFLIGHT).
   /// Errors: _TIMED_OUT (retriable), _STATE, _FENCED (fatal).
   Error abort_transaction(std::chrono::milliseconds timeout);
+
+  /// The partitions of `topic` with their leaders, replicas and ISR, sorted by id (Java's
+  /// partitionsFor); the producer keeps the metadata, so the first send() does not wait for it.
+  /// Errors: KafkaException UNKNOWN_TOPIC_OR_PART (or the topic's metadata error),
+  /// _TIMED_OUT / _TRANSPORT.
+  std::vector<PartitionInfo> partitions_for(const std::string& topic,
+                                            std::chrono::milliseconds timeout) const;
 
   /// Records queued or in flight plus reports and events not yet served. Errors: none.
   int outq_len() const;

@@ -33,7 +33,7 @@ struct RebalanceEvent {
 /// them fails; seek after the next poll), on `revoked` they still are (commit_sync works).
 /// close() runs its revoke while the consumer still counts as open, so commit_sync() works
 /// there; committed() does not (librdkafka 2.0.2 no longer answers offset queries while the
-/// group is leaving: _TIMED_OUT). An exception is printed to stderr and dropped; the
+/// group is leaving: _TIMED_OUT). An exception is logged (klab::client::log) and dropped; the
 /// assignment change happens regardless.
 using RebalanceListener = std::function<void(Consumer& consumer, const RebalanceEvent& event)>;
 

@@ -28,8 +28,8 @@ class SampleCollector {
   SampleCollector() : state_(std::make_shared<State>()) {}
 
   /// A handler that parses each JSON document into this collector. A document that does not
-  /// parse is skipped; the exception's text reaches stderr through the client's callback guard.
-  /// Errors: none.
+  /// parse is skipped; the exception's text reaches klab::client::log through the client's callback
+  /// guard. Errors: none.
   StatisticsHandler handler() const {
     // Captures the shared state, not `this`: the collector may be a temporary or moved.
     return [self = *this](std::string_view json) mutable { self.add(json); };
