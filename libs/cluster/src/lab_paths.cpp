@@ -35,6 +35,9 @@ LabPaths LabPaths::at(const fs::path& home) {
   p.state_dir = p.home / ".klab" / "state" / "cluster";
   // A second lab beside the default one (the CLI's own tests use this).
   if (const char* state = std::getenv("KLAB_STATE_DIR"); state && *state) p.state_dir = state;
+  p.console_dir = p.state_dir.parent_path() / "console";
+  p.results_dir = p.home / ".klab" / "results";
+  p.roadmap_file = p.home / "roadmap.json";
   return p;
 }
 

@@ -9,8 +9,10 @@
 #include <thread>
 
 #include "broker_probe.hpp"
+#include "klab/client/base64.hpp"
 #include "klab/cluster/await.hpp"
 #include "klab/cluster/cluster_error.hpp"
+#include "klab/cluster/managed_process.hpp"
 #include "klab/cluster/ports.hpp"
 #include "klab/cluster/subprocess.hpp"
 
@@ -23,24 +25,12 @@ namespace {
 
 // Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding.
 std::string random_cluster_id() {
-  static constexpr char alphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::random_device rd;
   for (;;) {
-    unsigned char bytes[16];
-    for (auto& b : bytes) b = static_cast<unsigned char>(rd());
-    std::string out;
-    int bits = 0, acc = 0;
-    for (unsigned char b : bytes) {
-      acc = (acc << 8) | b;
-      bits += 8;
-      while (bits >= 6) {
-        out += alphabet[(acc >> (bits - 6)) & 63];
-        bits -= 6;
-      }
-    }
-    if (bits > 0) out += alphabet[(acc << (6 - bits)) & 63];
-    if (out[0] != '-') return out;  // a leading '-' reads as an option to Kafka's tools
+    std::string bytes(16, '\0');
+    for (auto& b : bytes) b = static_cast<char>(rd());
+    auto id = klab::client::base64_encode(bytes, klab::client::Base64Alphabet::url);
+    if (id[0] != '-') return id;  // a leading '-' reads as an option to Kafka's tools
   }
 }
 
@@ -165,16 +155,12 @@ bool LocalCluster::formatted() const {
   return !cluster_id_.empty();
 }
 
-pid_t LocalCluster::read_pid(int id) const {
-  std::ifstream in(node_dir(id) / "pid");
-  pid_t pid = 0;
-  if (!(in >> pid)) return 0;
-  // A recycled pid must not be mistaken for our node: check it runs this node's config.
-  if (!process_alive(pid)) return 0;
-  if (process_cmdline(pid).find((node_dir(id) / "server.properties").string()) == std::string::npos)
-    return 0;
-  return pid;
+ManagedProcess LocalCluster::node_process(int id) const {
+  // A recycled pid must not be mistaken for our node: its command line names this node's config.
+  return ManagedProcess(node_dir(id) / "pid", (node_dir(id) / "server.properties").string());
 }
+
+pid_t LocalCluster::read_pid(int id) const { return node_process(id).pid(); }
 
 std::vector<NodeStatus> LocalCluster::nodes() const {
   std::vector<NodeStatus> out;
@@ -296,9 +282,8 @@ void LocalCluster::spawn_node(const KafkaRuntime& rt, int id) {
       "-javaagent:" + rt.jmx_agent_jar().string() + '=' + defaults::host + ':' +
           std::to_string(metrics_port(id)) + ':' + jmx_exporter_config(paths_).string(),
       "-cp", rt.classpath(), "kafka.Kafka", (node_dir(id) / "server.properties").string()};
-  pid_t pid = spawn_detached(argv, {.log_file = node_dir(id) / "logs" / "stdout.log",
-                                    .die_with_parent = spec_.die_with_parent});
-  std::ofstream(node_dir(id) / "pid") << pid << '\n';
+  node_process(id).start(argv, {.log_file = node_dir(id) / "logs" / "stdout.log",
+                                .die_with_parent = spec_.die_with_parent});
 }
 
 void LocalCluster::check_alive_or_throw(int id) const {
@@ -373,24 +358,12 @@ bool LocalCluster::up(const Progress& progress) {
 
 void LocalCluster::stop_node(int id, std::chrono::milliseconds grace) {
   check_id(id);
-  pid_t pid = read_pid(id);
-  if (!pid) return;
-  kill(pid, SIGCONT);  // a paused JVM cannot act on SIGTERM
-  kill(pid, SIGTERM);
-  if (!await_until([&] { return !process_alive(pid); }, grace, 50ms)) {
-    kill(pid, SIGKILL);
-    await_until([&] { return !process_alive(pid); }, 10s, 20ms);
-  }
-  fs::remove(node_dir(id) / "pid");
+  node_process(id).stop(grace);
 }
 
 void LocalCluster::kill_node(int id) {
   check_id(id);
-  if (pid_t pid = read_pid(id)) {
-    kill(pid, SIGKILL);
-    await_until([&] { return !process_alive(pid); }, 10s, 20ms);
-    fs::remove(node_dir(id) / "pid");
-  }
+  node_process(id).kill();
 }
 
 void LocalCluster::pause_node(int id) {
@@ -435,24 +408,22 @@ void LocalCluster::restart_node(int id) {
 }
 
 int LocalCluster::down(std::chrono::milliseconds grace) {
-  std::vector<pid_t> pids;
-  for (auto& n : nodes())
-    if (n.running) pids.push_back(n.pid);
-  for (auto pid : pids) {
-    kill(pid, SIGCONT);
-    kill(pid, SIGTERM);
+  // Every node is told first and waited for afterwards: they shut down side by side.
+  std::vector<std::pair<ManagedProcess, pid_t>> stopping;
+  for (int id = 1; id <= spec_.nodes; ++id) {
+    auto process = node_process(id);
+    pid_t pid = process.request_stop();
+    stopping.emplace_back(std::move(process), pid);
   }
-  auto all_gone = [&] {
-    for (auto pid : pids)
-      if (process_alive(pid)) return false;
-    return true;
-  };
-  if (!await_until(all_gone, grace, 50ms)) {
-    for (auto pid : pids) kill(pid, SIGKILL);
-    await_until(all_gone, 10s, 20ms);
+  int stopped = 0;
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  for (auto& [process, pid] : stopping) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    process.await_stopped(pid, std::max(left, std::chrono::milliseconds(0)));
+    stopped += pid != 0;
   }
-  for (int id = 1; id <= spec_.nodes; ++id) fs::remove(node_dir(id) / "pid");
-  return static_cast<int>(pids.size());
+  return stopped;
 }
 
 void LocalCluster::reset() {

@@ -1,4 +1,5 @@
 #pragma once
+// The one set of paths the lab uses; every command, the console and the tests take them here.
 #include <filesystem>
 
 namespace klab::cluster {
@@ -6,10 +7,14 @@ namespace klab::cluster {
 /// Where the lab's files are. The home is the repository root: $KLAB_HOME if set, else the
 /// first parent of the running executable (then of the working directory) holding kafka/pom.xml.
 struct LabPaths {
-  std::filesystem::path home;        ///< repository root
-  std::filesystem::path kafka_libs;  ///< .klab/kafka/libs: jars copied by scripts/setup
-  std::filesystem::path config_dir;  ///< kafka/config: node template, log4j2 config
-  std::filesystem::path state_dir;   ///< .klab/state/cluster: node data and logs of `klab up`
+  std::filesystem::path home;         ///< repository root
+  std::filesystem::path kafka_libs;   ///< .klab/kafka/libs: jars copied by scripts/setup
+  std::filesystem::path config_dir;   ///< kafka/config: node template, log4j2 config
+  std::filesystem::path state_dir;    ///< .klab/state/cluster: node data and logs of `klab up`
+                                      ///< ($KLAB_STATE_DIR for a second lab beside it)
+  std::filesystem::path console_dir;  ///< beside state_dir: the background console's pid, port, log
+  std::filesystem::path results_dir;  ///< .klab/results: every test binary's GoogleTest JSON report
+  std::filesystem::path roadmap_file;  ///< roadmap.json: each roadmap item and its tests
 
   /// Throws ClusterError when no repository root can be found.
   static LabPaths discover();

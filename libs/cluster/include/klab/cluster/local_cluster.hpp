@@ -13,6 +13,7 @@
 #include "klab/cluster/cluster_spec.hpp"
 #include "klab/cluster/kafka_runtime.hpp"
 #include "klab/cluster/lab_paths.hpp"
+#include "klab/cluster/managed_process.hpp"
 
 namespace klab::cluster {
 
@@ -88,6 +89,7 @@ class LocalCluster {
   void check_alive_or_throw(int id) const;
   void await_quorum_leader(long previous_epoch, std::chrono::milliseconds timeout) const;
   long max_leader_epoch() const;
+  ManagedProcess node_process(int id) const;
   pid_t read_pid(int id) const;
   void check_id(int id) const;
   std::uint16_t client_port(int id) const { return spec_.first_client_port + id - 1; }
