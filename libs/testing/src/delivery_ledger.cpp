@@ -10,11 +10,10 @@
 #include <random>
 #include <sstream>
 #include <string_view>
-#include <thread>
 #include <tuple>
 
 #include "klab/client/consumer.hpp"
-#include "klab/client/detail/handles.hpp"
+#include "klab/client/read_to_end.hpp"
 #include "klab/cluster/await.hpp"
 
 namespace klab::testing {
@@ -56,11 +55,6 @@ std::optional<std::uint64_t> parse_seq(std::string_view run, std::string_view va
 
 void add_id(std::vector<std::uint64_t>& ids, std::uint64_t seq) {
   if (ids.size() < LedgerReport::max_listed_ids) ids.push_back(seq);
-}
-
-int ms_left(Clock::time_point deadline) {
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-  return static_cast<int>(std::clamp<std::int64_t>(left.count(), 0, 1'000'000'000));
 }
 
 // Adds one record's producer-side outcome to the report's columns.
@@ -359,138 +353,26 @@ LedgerReport DeliveryLedger::compute(const std::vector<Consumed>& consumed) cons
 
 LedgerReport DeliveryLedger::reconcile(const client::Config& consumer_config,
                                        std::chrono::milliseconds timeout) const {
-  const auto deadline = Clock::now() + klab::cluster::scaled(timeout);
-
   auto config = consumer_config;
-  auto group = config.effective(client::keys::group_id);
   // librdkafka 2.0.2 wants a group even for assign(); nothing is committed to it.
-  if (!group || group->empty()) config.group_id("klab-ledger-" + run_);
-  config.enable_auto_commit(false);
-  config.enable_partition_eof(true);
-  // Only consulted if retention moved the log start while we read.
-  config.auto_offset_reset(client::OffsetReset::earliest);
-  // Metadata and watermarks come from a second consumer handle reading uncommitted: librdkafka
-  // asks ListOffsets with the handle's isolation.level, and under read_committed the answer is
-  // the last stable offset, which trails the log end until the coordinator has written a
-  // committed transaction's markers (right after commit_transaction() returns it can still be
-  // 0). The target must be the real log end. Not an Admin: the caller's config is a consumer's,
-  // and an admin handle would warn about every consumer-only key in it.
-  auto probe_config = config;
-  probe_config.isolation_level(client::IsolationLevel::read_uncommitted);
-  client::Consumer probe(probe_config);
-  client::Consumer consumer(config);
-  rd_kafka_t* rk = probe.native();
-
-  // Partitions, retrying while the cluster answers with a transient error (an election) and,
-  // briefly, while the topic is missing: a broker learns of a topic created a moment ago a
-  // little after the controller.
-  const auto missing_grace = Clock::now() + std::min(klab::cluster::scaled(2s), timeout);
-  std::vector<std::int32_t> partitions;
-  for (;;) {
-    const rd_kafka_metadata_t* raw = nullptr;
-    auto err = rd_kafka_metadata(rk, 1, nullptr, &raw, std::max(ms_left(deadline), 1));
-    client::detail::MetadataPtr md(raw);
-    Error topic_error;
-    bool retry = false;
-    if (err) {
-      topic_error = Error(err, "metadata request failed");
-      retry = is_retriable(err);
-    } else {
-      const rd_kafka_metadata_topic_t* found = nullptr;
-      for (int i = 0; i < md->topic_cnt && !found; ++i)
-        if (topic_ == md->topics[i].topic) found = &md->topics[i];
-      if (!found) {
-        topic_error = Error(RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART,
-                            "topic '" + topic_ + "' is not in the cluster's metadata");
-        retry = Clock::now() < missing_grace;
-      } else if (found->err) {
-        topic_error = Error(found->err);
-        retry = is_retriable(found->err);
-      } else {
-        for (int p = 0; p < found->partition_cnt; ++p)
-          partitions.push_back(found->partitions[p].id);
-      }
-    }
-    if (!topic_error) break;
-    if (!retry || Clock::now() >= deadline)
-      throw KafkaException(topic_error, "reconcile: describe topic '" + topic_ + "'");
-    std::this_thread::sleep_for(100ms);
-  }
-  std::sort(partitions.begin(), partitions.end());
-
-  // Each partition is read from its log start to the high watermark taken now.
-  struct Progress {
-    std::int64_t start = 0, high = 0, next = 0;  // next: the offset after the last one read
-    bool done = false;
-  };
-  std::map<std::int32_t, Progress> progress;
-  std::vector<client::TopicPartition> assignment;
-  for (auto p : partitions) {
-    Progress pr;
-    for (;;) {
-      auto err = rd_kafka_query_watermark_offsets(rk, topic_.c_str(), p, &pr.start, &pr.high,
-                                                  std::max(ms_left(deadline), 1));
-      if (!err) break;
-      if (!is_retriable(err) || Clock::now() >= deadline)
-        throw KafkaException(Error(err),
-                             "reconcile: watermark offsets of " + topic_ + "/" + std::to_string(p));
-      std::this_thread::sleep_for(100ms);
-    }
-    pr.next = pr.start;
-    pr.done = pr.start >= pr.high;
-    progress[p] = pr;
-    assignment.push_back({topic_, p, pr.start});
-  }
-
+  if (auto group = config.effective(client::keys::group_id); !group || group->empty())
+    config.group_id("klab-ledger-" + run_);
+  client::ReadToEndOptions options;
+  // The real log end, not the last stable offset: right after commit_transaction() returns,
+  // the coordinator may not have written the markers yet and the LSO can still trail.
+  options.until = client::ReadToEndOptions::Until::log_end;
+  options.timeout = klab::cluster::scaled(timeout);
+  options.on_error = [](const Error&) {};  // transient (broker down, election): it retries
   std::vector<Consumed> consumed;
-  Error last_error;
-  auto all_done = [&] {
-    return std::all_of(progress.begin(), progress.end(),
-                       [](const auto& e) { return e.second.done; });
-  };
-  if (!all_done()) {
-    consumer.assign(assignment);
-    while (!all_done() && Clock::now() < deadline) {
-      auto r = consumer.poll(std::chrono::milliseconds(std::clamp(ms_left(deadline), 1, 200)));
-      if (!r) continue;
-      auto it = progress.find(r->partition());
-      if (r->error()) {
-        if (r->error().code() == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-          // With read_committed the last offsets can be transaction markers that never arrive
-          // as records: the end-of-partition event is what says the read is complete.
-          if (it == progress.end()) continue;
-          it->second.next = std::max(it->second.next, r->offset());
-          if (r->offset() >= it->second.high) it->second.done = true;
-          continue;
-        }
-        if (r->error().fatal()) throw KafkaException(r->error(), "reconcile: consumer");
-        last_error = r->error();  // transient (broker down, election): the consumer retries
-        continue;
-      }
-      if (r->topic() != topic_ || it == progress.end()) continue;
-      auto& pr = it->second;
-      pr.next = std::max(pr.next, r->offset() + 1);
-      if (pr.next >= pr.high) pr.done = true;
-      auto key = r->key();
-      consumed.push_back({r->partition(), r->offset(),
-                          key ? std::optional<std::string>(*key) : std::nullopt,
-                          std::string(r->value().value_or(""))});
-    }
-  }
-  if (!all_done()) {
-    std::ostringstream msg;
-    msg << "read of '" << topic_ << "' did not reach the high watermarks within "
-        << klab::cluster::scaled(timeout).count() << " ms (" << consumed.size()
-        << " record(s) read); short:";
-    for (const auto& [p, pr] : progress)
-      if (!pr.done)
-        msg << " partition " << p << " at offset " << pr.next << " (high watermark " << pr.high
-            << ");";
-    if (config.effective(client::keys::isolation_level) == "read_committed")
-      msg << " read_committed (librdkafka's default): an open transaction holds reads back;";
-    if (last_error) msg << " last consumer error: " << last_error.to_string();
-    throw KafkaException(Error(RD_KAFKA_RESP_ERR__TIMED_OUT, msg.str()), "reconcile");
-  }
+  client::read_to_end(
+      config, topic_,
+      [&](const client::Record& r) {
+        auto key = r.key();
+        consumed.push_back({r.partition(), r.offset(),
+                            key ? std::optional<std::string>(*key) : std::nullopt,
+                            std::string(r.value().value_or(""))});
+      },
+      options);
   return compute(consumed);
 }
 

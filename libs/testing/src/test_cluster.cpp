@@ -3,10 +3,10 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <iostream>
 #include <random>
 
 #include "klab/client/admin.hpp"
+#include "klab/client/log.hpp"
 #include "klab/cluster/await.hpp"
 #include "klab/cluster/broker_metrics.hpp"
 #include "klab/cluster/cluster_error.hpp"
@@ -64,8 +64,9 @@ void TestCluster::start() {
   auto paths = klab::cluster::LabPaths::discover();
   target_ = klab::cluster::resolve_target(paths);
   if (target_.external) {
-    std::cerr << "[klab] using the external cluster at " << target_.bootstrap
-              << " (KLAB_BOOTSTRAP); fault-injection tests will be skipped\n";
+    klab::client::log(klab::client::LogLevel::notice, "klab",
+                      "using the external cluster at " + target_.bootstrap +
+                          " (KLAB_BOOTSTRAP); fault-injection tests will be skipped");
     return;
   }
   auto port = klab::cluster::find_free_port_block(request_.nodes);
@@ -84,16 +85,18 @@ void TestCluster::start() {
   target_.bootstrap = local_->bootstrap();
   auto ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
-  std::cerr << "[klab] " << request_.nodes << "-node test cluster ready at " << target_.bootstrap
-            << " in " << ms.count() << " ms (files: " << state_dir_.string() << ")\n";
+  klab::client::log(klab::client::LogLevel::notice, "klab",
+                    std::to_string(request_.nodes) + "-node test cluster ready at " +
+                        target_.bootstrap + " in " + std::to_string(ms.count()) +
+                        " ms (files: " + state_dir_.string() + ")");
 }
 
 void TestCluster::stop(bool keep_files) {
   if (!local_) return;
   local_->down(10s);
   if (keep_files) {
-    std::cerr << "[klab] a test failed: the cluster's logs are kept in " << state_dir_.string()
-              << '\n';
+    klab::client::log(klab::client::LogLevel::notice, "klab",
+                      "a test failed: the cluster's logs are kept in " + state_dir_.string());
   } else {
     std::error_code ec;
     fs::remove_all(state_dir_, ec);

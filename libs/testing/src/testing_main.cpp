@@ -2,8 +2,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <iostream>
-
+#include "klab/client/log.hpp"
 #include "klab/cluster/cluster_error.hpp"
 #include "klab/testing/test_cluster.hpp"
 
@@ -16,7 +15,9 @@ class LabEnvironment : public ::testing::Environment {
     try {
       cluster_.start();
     } catch (const klab::cluster::ClusterError& e) {
-      std::cerr << "[klab] cannot start the test cluster: " << e.what() << '\n' << e.details();
+      klab::client::log(
+          klab::client::LogLevel::error, "klab",
+          std::string("cannot start the test cluster: ") + e.what() + "\n" + e.details());
       std::exit(2);  // every test would fail the same way: say it once
     }
   }

@@ -11,6 +11,7 @@
 #include "klab/cluster/cluster_spec.hpp"
 #include "klab/cluster/local_cluster.hpp"
 #include "klab/cluster/target.hpp"
+#include "klab/testing/skip.hpp"
 
 namespace klab::testing {
 
@@ -70,19 +71,19 @@ std::string unique_name(const std::string& purpose = "t");
       ::klab::testing::declare_cluster(::klab::testing::ClusterRequest{__VA_ARGS__})
 
 /// Skips the test with a stated reason when the cluster is not the lab's own (faults need it).
-#define KLAB_REQUIRE_LOCAL_CLUSTER()                                                       \
-  do {                                                                                     \
-    if (::klab::testing::cluster().external())                                             \
-      GTEST_SKIP() << "needs the lab's own cluster to inject faults; KLAB_BOOTSTRAP="      \
-                   << ::klab::testing::cluster().bootstrap() << " is an external cluster"; \
+#define KLAB_REQUIRE_LOCAL_CLUSTER()                                                     \
+  do {                                                                                   \
+    if (::klab::testing::cluster().external())                                           \
+      KLAB_SKIP("needs the lab's own cluster to inject faults; KLAB_BOOTSTRAP="          \
+                << ::klab::testing::cluster().bootstrap() << " is an external cluster"); \
   } while (0)
 
 /// Skips when the cluster has fewer brokers than the test needs.
 #define KLAB_REQUIRE_BROKERS(n)                                       \
   do {                                                                \
     if (::klab::testing::cluster().node_count() < (n))                \
-      GTEST_SKIP() << "needs " << (n) << " brokers; the cluster has " \
-                   << ::klab::testing::cluster().node_count();        \
+      KLAB_SKIP("needs " << (n) << " brokers; the cluster has "       \
+                         << ::klab::testing::cluster().node_count()); \
   } while (0)
 
 /// Tags a lesson test with the roadmap item it proves (shown in the JSON report).
