@@ -1,7 +1,8 @@
 #include "klab/framework/core/kafka_template.hpp"
 
 #include <exception>
-#include <iostream>
+
+#include "klab/client/log.hpp"
 
 namespace klab::framework::detail {
 namespace {
@@ -12,9 +13,11 @@ void call_listener(const char* which, Fn&& fn) noexcept {
   try {
     fn();
   } catch (const std::exception& e) {
-    std::cerr << "klab::framework: ProducerListener::" << which << " threw: " << e.what() << '\n';
+    client::log(client::LogLevel::error, "klab::framework",
+                std::string("ProducerListener::") + which + " threw: " + e.what());
   } catch (...) {
-    std::cerr << "klab::framework: ProducerListener::" << which << " threw a non-exception\n";
+    client::log(client::LogLevel::error, "klab::framework",
+                std::string("ProducerListener::") + which + " threw a non-exception");
   }
 }
 

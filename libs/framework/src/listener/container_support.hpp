@@ -4,12 +4,12 @@
 #include <compare>
 #include <cstdint>
 #include <exception>
-#include <iostream>
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "klab/client/log.hpp"
 #include "klab/client/record.hpp"
 #include "klab/client/topic_partition.hpp"
 #include "klab/framework/listener/error_handler.hpp"
@@ -43,9 +43,10 @@ inline std::vector<client::TopicPartition> at_all(
   return out;
 }
 
-/// One line on stderr, prefixed with the container kind, for what a thread cannot throw.
+/// One log line (klab::client::log), prefixed with the container kind, for what a thread
+/// cannot throw.
 inline void log_line(std::string_view container, const std::string& what) {
-  std::cerr << "klab::framework " << container << ": " << what << '\n';
+  client::log(client::LogLevel::warning, "klab::framework", std::string(container) + ": " + what);
 }
 
 /// "type: message" of an exception (just the type when it has no message), for logs.

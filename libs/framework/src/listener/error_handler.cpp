@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <iostream>
 #include <memory>
 #include <typeinfo>
 
+#include "klab/client/log.hpp"
 #include "listener/container_support.hpp"
 
 namespace klab::framework {
@@ -67,8 +67,10 @@ void DefaultErrorHandler::recover(const client::Record& record,
     return;
   }
   // Spring's default recoverer only logs: the record is skipped, so say which one.
-  std::cerr << "klab::framework: giving up on " << record.topic() << '/' << record.partition()
-            << '@' << record.offset() << ": " << detail::describe(error) << '\n';
+  client::log(client::LogLevel::error, "klab::framework",
+              "giving up on " + std::string(record.topic()) + '/' +
+                  std::to_string(record.partition()) + '@' + std::to_string(record.offset()) +
+                  ": " + detail::describe(error));
 }
 
 }  // namespace klab::framework

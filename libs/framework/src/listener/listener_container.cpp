@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <compare>
-#include <iostream>
 #include <map>
 #include <regex>
 #include <set>

@@ -2,10 +2,10 @@
 
 #include <cstdio>
 #include <exception>
-#include <iostream>
 #include <utility>
 
 #include "klab/client/error.hpp"
+#include "klab/client/log.hpp"
 
 namespace klab::framework {
 
@@ -63,13 +63,13 @@ ReplyingKafkaTemplate::ReplyingKafkaTemplate(const client::Config& config, std::
                                    std::to_string(reply_partition_) + " is negative"));
   // Start at the end as it is NOW, not "end" resolved at the first fetch: a reply written
   // between construction and that fetch would otherwise be skipped.
-  std::int64_t low = -1, high = -1;
-  auto err =
-      rd_kafka_query_watermark_offsets(consumer_.native(), reply_topic_.c_str(), reply_partition_,
-                                       &low, &high, static_cast<int>(setup_timeout.count()));
-  if (err)
-    throw KafkaException(Error(err), "ReplyingKafkaTemplate: end offset of reply partition " +
-                                         reply_topic_ + "/" + std::to_string(reply_partition_));
+  std::int64_t high = -1;
+  try {
+    high = consumer_.end_offsets({{reply_topic_, reply_partition_}}, setup_timeout).front().offset;
+  } catch (const KafkaException& e) {
+    throw KafkaException(e.error(), "ReplyingKafkaTemplate: end offset of reply partition " +
+                                        reply_topic_ + "/" + std::to_string(reply_partition_));
+  }
   consumer_.assign({{reply_topic_, reply_partition_, high}});
   thread_ = std::jthread([this](std::stop_token stop) { run(std::move(stop)); });
 }
@@ -196,12 +196,14 @@ void ReplyingKafkaTemplate::run(std::stop_token stop) {
     try {
       auto record = consumer_.poll(wait);
       if (record && record->error())
-        std::cerr << "ReplyingKafkaTemplate: reply consumer error " << record->error() << '\n';
+        client::log(client::LogLevel::warning, "klab::framework",
+                    "ReplyingKafkaTemplate: reply consumer error " + record->error().to_string());
       else if (record)
         on_reply(std::move(*record));
     } catch (const std::exception& e) {
       // A closed consumer (only at destruction) or an unexpected error: keep expiring requests.
-      std::cerr << "ReplyingKafkaTemplate: " << e.what() << '\n';
+      client::log(client::LogLevel::warning, "klab::framework",
+                  std::string("ReplyingKafkaTemplate: ") + e.what());
       std::this_thread::sleep_for(max_poll_wait);
     }
     expire(Clock::now());

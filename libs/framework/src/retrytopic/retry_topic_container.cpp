@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <iostream>
 #include <iterator>
 #include <limits>
 #include <thread>
@@ -10,6 +9,7 @@
 
 #include "klab/client/admin.hpp"
 #include "klab/client/error.hpp"
+#include "klab/client/log.hpp"
 #include "klab/framework/listener/dead_letter_publishing_recoverer.hpp"
 #include "listener/timestamp_type_name.hpp"
 
@@ -20,7 +20,9 @@ namespace {
 using namespace std::chrono_literals;
 using SystemClock = std::chrono::system_clock;
 
-void log(const std::string& what) { std::cerr << "klab::framework retry topics: " << what << '\n'; }
+void log(const std::string& what) {
+  client::log(client::LogLevel::warning, "klab::framework", "retry topics: " + what);
+}
 
 std::optional<std::int64_t> header_number(const client::Record& record, std::string_view name) {
   const auto* header = record.headers().last(name);

@@ -1,7 +1,6 @@
 #include "klab/framework/transaction/transactional_listener_container.hpp"
 
 #include <compare>
-#include <iostream>
 #include <map>
 #include <memory>
 #include <optional>

@@ -2,8 +2,6 @@
 // Event sourcing on Kafka: an aggregate's state is never stored, only the events that changed
 // it, as records keyed by the aggregate id; the state is a fold of those events. Snapshots on a
 // compacted topic bound how much must be replayed.
-#include <librdkafka/rdkafka.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -11,7 +9,6 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <random>
 #include <set>
 #include <string>
 #include <utility>
@@ -22,6 +19,7 @@
 #include "klab/client/error.hpp"
 #include "klab/client/json_serde.hpp"
 #include "klab/client/producer.hpp"
+#include "klab/client/read_to_end.hpp"
 #include "klab/client/record.hpp"
 #include "klab/client/topic_partition.hpp"
 
@@ -246,7 +244,7 @@ class EventSourcedRepository {
   using Visit = std::function<void(const client::Record&)>;
 
   static client::Config producer_config(client::Config config) {
-    if (!config.get("enable.idempotence")) config.set("enable.idempotence", "true");
+    if (!config.get(client::keys::enable_idempotence)) config.enable_idempotence(true);
     return config;
   }
 
@@ -272,69 +270,10 @@ class EventSourcedRepository {
   std::map<std::int32_t, std::int64_t> read_to_end(const std::string& topic,
                                                    std::vector<client::TopicPartition> from,
                                                    const Visit& visit) {
-    client::Config config = config_;
-    if (!config.get("group.id")) {
-      // Never joined nor committed to (assign() only); librdkafka merely insists on one.
-      config.set("group.id", "klab-event-reader-" + std::to_string(std::random_device{}()));
-    }
-    config.set("enable.auto.commit", "false");
-    config.set("enable.partition.eof", "true");  // ends a partition whose tail was compacted
-    client::Consumer consumer(config);
-    auto* rk = consumer.native();
-    int timeout_ms = static_cast<int>(timeout_.count());
-    if (from.empty()) {
-      const rd_kafka_metadata_t* md = nullptr;
-      rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
-      auto err = rd_kafka_metadata(rk, 0, rkt, &md, timeout_ms);
-      rd_kafka_topic_destroy(rkt);
-      if (err) throw KafkaException(Error(err), "metadata of " + topic);
-      auto topic_err = md->topic_cnt == 1 ? md->topics[0].err : RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC;
-      if (!topic_err)
-        for (int i = 0; i < md->topics[0].partition_cnt; ++i)
-          from.push_back({topic, md->topics[0].partitions[i].id, 0});
-      rd_kafka_metadata_destroy(md);
-      if (topic_err) throw KafkaException(Error(topic_err), "metadata of " + topic);
-    }
-    std::map<std::int32_t, std::int64_t> ends;
-    std::set<std::int32_t> open;
-    std::vector<client::TopicPartition> assignment;
-    for (auto& tp : from) {
-      std::int64_t low = 0, high = 0;
-      auto err = rd_kafka_query_watermark_offsets(rk, topic.c_str(), tp.partition, &low, &high,
-                                                  timeout_ms);
-      if (err)
-        throw KafkaException(Error(err),
-                             "end offset of " + topic + "/" + std::to_string(tp.partition));
-      ends[tp.partition] = high;
-      auto start = std::max(tp.offset, low);
-      if (start >= high) continue;
-      open.insert(tp.partition);
-      assignment.push_back({topic, tp.partition, start});
-    }
-    if (open.empty()) return ends;
-    consumer.assign(assignment);
-    auto deadline = std::chrono::steady_clock::now() + timeout_;
-    while (!open.empty()) {
-      if (std::chrono::steady_clock::now() > deadline)
-        throw KafkaException(Error(RD_KAFKA_RESP_ERR__TIMED_OUT,
-                                   "reading " + topic + " to its end: " +
-                                       std::to_string(open.size()) + " partition(s) unfinished"));
-      auto r = consumer.poll(std::chrono::milliseconds(100));
-      if (!r) continue;
-      if (r->error() == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-        if (r->offset() >= ends[r->partition()]) open.erase(r->partition());
-        continue;
-      }
-      if (r->error()) throw KafkaException(r->error(), "reading " + topic);
-      if (!open.contains(r->partition())) continue;
-      if (r->offset() >= ends[r->partition()]) {  // written after the capture: not ours
-        open.erase(r->partition());
-        continue;
-      }
-      visit(*r);
-      if (r->offset() + 1 >= ends[r->partition()]) open.erase(r->partition());
-    }
-    return ends;
+    client::ReadToEndOptions options;
+    options.from = std::move(from);
+    options.timeout = timeout_;
+    return client::read_to_end(config_, topic, visit, options).ends;
   }
 
   client::Config config_;
