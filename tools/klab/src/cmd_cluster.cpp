@@ -3,11 +3,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 
 #include "commands.hpp"
-#include "console_process.hpp"
 #include "context.hpp"
 #include "klab/client/admin.hpp"
 #include "klab/cluster/cluster_error.hpp"
@@ -15,6 +15,7 @@
 #include "klab/cluster/local_cluster.hpp"
 #include "klab/cluster/quorum.hpp"
 #include "klab/cluster/subprocess.hpp"
+#include "klab/lab/console_process.hpp"
 
 namespace klab::cli {
 namespace {
@@ -44,6 +45,8 @@ LocalCluster open_lab(const Context& ctx, int nodes = 0, int port = 0) {
   return LocalCluster(ctx.paths, spec);
 }
 
+using klab::lab::ConsoleProcess;
+
 void print_ready(const LocalCluster& lab, const std::optional<ConsoleProcess>& console) {
   fmt::print("\nKafka Lab is up: {} KRaft node(s), Apache Kafka {}\n", lab.node_count(),
              lab.kafka_version());
@@ -72,7 +75,9 @@ void cmd_up(const UpOptions& o) {
   auto start_console = [&]() -> std::optional<ConsoleProcess> {
     if (o.no_console) return std::nullopt;
     fmt::print("  starting the console\n");
-    return start_background_console(ctx.paths, static_cast<std::uint16_t>(o.console_port));
+    return klab::lab::start_background_console(ctx.paths,
+                                               std::filesystem::read_symlink("/proc/self/exe"),
+                                               static_cast<std::uint16_t>(o.console_port));
   };
   if (lab.all_running()) {
     fmt::print("The lab is already running at {} ({} node(s)); nothing was restarted.\n",
@@ -94,7 +99,7 @@ void cmd_down() {
   auto ctx = make_context();
   refuse_when_external(ctx, "down");
   auto lab = open_lab(ctx);
-  if (stop_background_console(ctx.paths)) fmt::print("Stopped the console.\n");
+  if (klab::lab::stop_background_console(ctx.paths)) fmt::print("Stopped the console.\n");
   int stopped = lab.down();
   if (lab.any_running()) throw CommandError("some nodes are still running after SIGKILL");
   if (stopped == 0)
@@ -141,7 +146,7 @@ void cmd_status() {
   fmt::print("Cluster: {}\n", ctx.target.describe());
   if (!ctx.target.external) {
     print_local_nodes(ctx);
-    auto console = running_console(ctx.paths);
+    auto console = klab::lab::running_console(ctx.paths);
     fmt::print("Console: {}\n",
                console ? fmt::format("http://127.0.0.1:{} (pid {})", console->port, console->pid)
                        : std::string("not running (`klab up` starts it)"));

@@ -22,59 +22,29 @@ struct ConsoleFlags {
   std::uint16_t port = klab::cluster::defaults::console_port;
   std::string host = klab::cluster::defaults::host;
   bool read_only = false;
-  std::string refresh = "5s";
+  std::int64_t refresh_ms = 5000;
   std::string web_root;
 };
 
 std::atomic<bool> interrupted{false};
-
-// "5s", "500ms", "2m" or a bare number of seconds.
-std::chrono::milliseconds parse_duration(const std::string& flag, const std::string& text) {
-  auto bad = [&] {
-    return CommandError(
-        fmt::format("{} '{}' is not a duration: use e.g. 5s, 500ms or 1m (at least 200ms)", flag,
-                    text),
-        2);
-  };
-  std::size_t used = 0;
-  long long n = 0;
-  try {
-    n = std::stoll(text, &used);
-  } catch (const std::exception&) {
-    throw bad();
-  }
-  auto unit = text.substr(used);
-  std::chrono::milliseconds ms;
-  if (unit == "ms")
-    ms = std::chrono::milliseconds(n);
-  else if (unit == "s" || unit.empty())
-    ms = std::chrono::seconds(n);
-  else if (unit == "m")
-    ms = std::chrono::minutes(n);
-  else
-    throw bad();
-  if (ms < std::chrono::milliseconds(200)) throw bad();
-  return ms;
-}
 
 bool is_loopback(const std::string& host) {
   return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.starts_with("127.");
 }
 
 void cmd_console(const ConsoleFlags& f) {
-  auto refresh = parse_duration("--refresh", f.refresh);
   auto ctx = make_context();
   klab::console::ConsoleOptions o;
   o.host = f.host;
   o.port = f.port;
   o.read_only = f.read_only;
-  o.refresh = refresh;
+  o.refresh = std::chrono::milliseconds(f.refresh_ms);
   o.web_root = f.web_root.empty() ? ctx.paths.home / "console" / "web" / "dist"
                                   : std::filesystem::path(f.web_root);
   o.target = ctx.target;
   o.metrics_urls = klab::cluster::metrics_urls(ctx.paths);
-  o.roadmap_file = ctx.paths.home / "roadmap.json";
-  o.results_dir = ctx.paths.home / ".klab" / "results";
+  o.roadmap_file = ctx.paths.roadmap_file;
+  o.results_dir = ctx.paths.results_dir;
 
   if (!is_loopback(f.host))
     fmt::print(stderr,
@@ -111,9 +81,9 @@ void add_console_command(CLI::App& app) {
   c->add_option("--host", f.host, "address to listen on (loopback unless you mean otherwise)")
       ->capture_default_str();
   c->add_flag("--read-only", f.read_only, "refuse every change (create, delete, produce, reset)");
-  c->add_option("--refresh", f.refresh,
-                "how often the cached cluster picture is re-read (e.g. 5s, 500ms)")
-      ->capture_default_str();
+  add_duration_option(*c, "--refresh", f.refresh_ms,
+                      "how often the cached cluster picture is re-read (e.g. 5s, 500ms, 1m)", 200)
+      ->default_str("5s");
   c->add_option("--web-root", f.web_root, "the built front end (default: <lab>/console/web/dist)");
   c->callback([] { cmd_console(f); });
 }

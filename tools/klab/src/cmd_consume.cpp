@@ -17,6 +17,7 @@
 #include "context.hpp"
 #include "klab/client/admin.hpp"
 #include "klab/client/consumer.hpp"
+#include "klab/lab/time_parse.hpp"
 
 namespace klab::cli {
 namespace {
@@ -39,27 +40,6 @@ struct ConsumeOptions {
 };
 
 std::atomic<bool> interrupted{false};
-
-// Reads exactly `digits` decimal digits at text[at...], advancing `at`.
-std::optional<int> take_number(std::string_view text, std::size_t& at, std::size_t digits) {
-  if (at + digits > text.size()) return std::nullopt;
-  int value = 0;
-  for (std::size_t i = 0; i < digits; ++i) {
-    char c = text[at + i];
-    if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
-    value = value * 10 + (c - '0');
-  }
-  at += digits;
-  return value;
-}
-
-bool take_char(std::string_view text, std::size_t& at, char c) {
-  if (at < text.size() && text[at] == c) {
-    ++at;
-    return true;
-  }
-  return false;
-}
 
 // Checks the partition flags against each other, before any connection (exit code 2).
 void check_combinations(const ConsumeOptions& o) {
@@ -143,7 +123,7 @@ std::vector<TopicPartition> start_positions(const ConsumeOptions& o, const Conte
 void cmd_consume(const ConsumeOptions& o) {
   check_combinations(o);
   std::optional<std::int64_t> timestamp_ms;
-  if (!o.timestamp.empty()) timestamp_ms = parse_timestamp_ms("--timestamp", o.timestamp);
+  if (!o.timestamp.empty()) timestamp_ms = klab::lab::parse_time_ms("--timestamp", o.timestamp);
   bool manual = o.partition || o.offset || timestamp_ms;
 
   auto ctx = make_context();
@@ -151,12 +131,12 @@ void cmd_consume(const ConsumeOptions& o) {
   bool own_group = !o.group.empty();
   // Without --group, a throw-away group that never commits, like kafka-console-consumer.
   // (librdkafka 2.0.2 wants a group.id even for manual assignment; it never joins it.)
-  std::string group =
-      own_group ? o.group : "klab-console-" + std::to_string(std::random_device{}() % 1000000);
-  config.set("group.id", group);
-  config.set("auto.offset.reset", o.from_beginning ? "earliest" : "latest");
+  std::string group = own_group ? o.group : klab::client::throwaway_group_id("console");
+  config.group_id(group);
+  config.auto_offset_reset(o.from_beginning ? klab::client::OffsetReset::earliest
+                                            : klab::client::OffsetReset::latest);
   // With manual assignment only the final commit_sync() below writes the group's offsets.
-  config.set("enable.auto.commit", own_group && !manual ? "true" : "false");
+  config.enable_auto_commit(own_group && !manual);
   config.isolation_level(o.isolation == "read_committed"
                              ? klab::client::IsolationLevel::read_committed
                              : klab::client::IsolationLevel::read_uncommitted);
@@ -215,79 +195,6 @@ void cmd_consume(const ConsumeOptions& o) {
 }
 
 }  // namespace
-
-std::int64_t parse_timestamp_ms(std::string_view flag, const std::string& text) {
-  auto bad = [&](std::string_view why) {
-    return CommandError(fmt::format("{} '{}' {}: give milliseconds since the epoch (e.g. "
-                                    "1795514400000) or a date and time like "
-                                    "2026-11-24T10:00:00Z or 2026-11-24T19:00:00+09:00",
-                                    flag, text, why),
-                        2);
-  };
-  if (!text.empty() &&
-      std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); })) {
-    std::int64_t ms = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
-    if (ec != std::errc{} || end != text.data() + text.size()) throw bad("is too large");
-    return ms;
-  }
-  // YYYY-MM-DDTHH:MM[:SS[.fff]] followed by Z or +HH:MM / -HH:MM.
-  std::size_t at = 0;
-  auto year = take_number(text, at, 4);
-  bool date_ok = year && take_char(text, at, '-');
-  auto month = date_ok ? take_number(text, at, 2) : std::nullopt;
-  date_ok = month && take_char(text, at, '-');
-  auto day = date_ok ? take_number(text, at, 2) : std::nullopt;
-  if (!day) throw bad("is not a timestamp");
-  if (!take_char(text, at, 'T') && !take_char(text, at, ' '))
-    throw bad("has no time of day (THH:MM:SS)");
-  auto hour = take_number(text, at, 2);
-  auto minute = hour && take_char(text, at, ':') ? take_number(text, at, 2) : std::nullopt;
-  if (!minute) throw bad("has no valid time of day (THH:MM:SS)");
-  int second = 0;
-  int millis = 0;
-  if (take_char(text, at, ':')) {
-    auto s = take_number(text, at, 2);
-    if (!s) throw bad("has no valid seconds");
-    second = *s;
-    if (take_char(text, at, '.')) {
-      int digits = 0;
-      while (at < text.size() && std::isdigit(static_cast<unsigned char>(text[at]))) {
-        if (digits < 3) millis = millis * 10 + (text[at] - '0');
-        ++digits;
-        ++at;
-      }
-      if (digits == 0) throw bad("has a '.' without fractional seconds");
-      for (int d = digits; d < 3; ++d) millis *= 10;
-    }
-  }
-  std::chrono::minutes zone{0};
-  if (take_char(text, at, 'Z') || take_char(text, at, 'z')) {
-  } else if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
-    int sign = text[at] == '-' ? -1 : 1;
-    ++at;
-    auto zh = take_number(text, at, 2);
-    take_char(text, at, ':');
-    auto zm = zh ? take_number(text, at, 2) : std::nullopt;
-    if (!zm) throw bad("has an invalid time zone offset");
-    zone = std::chrono::minutes(sign * (*zh * 60 + *zm));
-  } else if (at == text.size()) {
-    throw bad("has no time zone (add Z for UTC, or an offset such as +09:00)");
-  }
-  if (at != text.size()) throw bad("has unexpected text at the end");
-
-  std::chrono::year_month_day date{std::chrono::year(*year),
-                                   std::chrono::month(static_cast<unsigned>(*month)),
-                                   std::chrono::day(static_cast<unsigned>(*day))};
-  if (!date.ok() || *hour > 23 || *minute > 59 || second > 59)
-    throw bad("is not a valid date and time");
-  auto instant = std::chrono::sys_days(date) + std::chrono::hours(*hour) +
-                 std::chrono::minutes(*minute) + std::chrono::seconds(second) +
-                 std::chrono::milliseconds(millis) - zone;
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(instant.time_since_epoch());
-  if (ms.count() < 0) throw bad("is before 1970");
-  return ms.count();
-}
 
 void add_consume_command(CLI::App& app) {
   static ConsumeOptions o;

@@ -4,12 +4,14 @@
 
 #include <algorithm>
 #include <optional>
-#include <random>
 
 #include "commands.hpp"
 #include "context.hpp"
 #include "klab/client/admin.hpp"
 #include "klab/client/consumer.hpp"
+#include "klab/lab/lag.hpp"
+#include "klab/lab/offset_reset.hpp"
+#include "klab/lab/time_parse.hpp"
 
 namespace klab::cli {
 namespace {
@@ -57,7 +59,7 @@ void cmd_describe(const std::string& group) {
                  parts.empty() ? "-" : parts);
     }
   }
-  auto lag = admin.group_lag(group, 10s);
+  auto lag = klab::lab::group_lag(admin, group, 10s);
   long total = 0;
   fmt::print("\n  {:<40} {:>9} {:>10} {:>10} {:>8}\n", "topic", "partition", "committed", "end",
              "lag");
@@ -79,14 +81,6 @@ struct ResetOptions {
   bool execute = false;
 };
 
-// The offset each partition of the topic would move to, with its current commit alongside.
-struct PlannedReset {
-  std::int32_t partition = 0;
-  std::int64_t current = klab::client::offset_invalid;
-  std::int64_t target = 0;
-  std::string note;
-};
-
 void cmd_reset_offsets(const ResetOptions& o) {
   int targets = int(o.to_earliest) + int(o.to_latest) + int(o.to_offset.has_value()) +
                 int(!o.to_datetime.empty());
@@ -96,94 +90,28 @@ void cmd_reset_offsets(const ResetOptions& o) {
                     "--to-datetime TIME",
                     targets == 0 ? "where to? no target offset given" : "more than one target"),
         2);
-  std::optional<std::int64_t> at_ms;
-  if (!o.to_datetime.empty()) at_ms = parse_timestamp_ms("--to-datetime", o.to_datetime);
+  using klab::lab::ResetTarget;
+  klab::lab::ResetRequest request{o.group, {o.topic}, ResetTarget::earliest()};
+  if (o.to_latest) request.to = ResetTarget::latest();
+  if (o.to_offset) request.to = ResetTarget::to_offset(*o.to_offset);
+  if (!o.to_datetime.empty())
+    request.to =
+        ResetTarget::to_timestamp(klab::lab::parse_time_ms("--to-datetime", o.to_datetime));
 
   auto ctx = make_context();
   klab::client::Admin admin(ctx.client_config());
-  auto g = admin.describe_group(o.group, 10s);
-  if (g.error)
-    throw CommandError(fmt::format("describing group {}: {}", o.group, g.error.to_string()));
-  if (!g.members.empty())
-    throw CommandError(fmt::format(
-        "group {} has {} active member(s): stop its consumers first (offsets can only be "
-        "reset while the group is empty; see `klab groups describe {}`)",
-        o.group, g.members.size(), o.group));
-
-  auto described = admin.describe_topics({o.topic}, 10s);
-  if (described.empty() || described.front().error)
-    throw CommandError(
-        fmt::format("topic {} does not exist: check the name with `klab topics "
-                    "list`",
-                    o.topic));
-  std::vector<TopicPartition> partitions;
-  for (const auto& p : described.front().partitions) partitions.push_back({o.topic, p.id});
-  std::vector<TopicPartition> committed;  // none for a group that does not exist yet
-  if (g.state != "Dead") committed = admin.committed_offsets(o.group, partitions, 10s);
-
-  std::vector<TopicPartition> by_time;
-  if (at_ms) {
-    // ListOffsets by timestamp needs a consumer handle; it never joins a group.
-    auto config = ctx.client_config();
-    config.set("group.id", "klab-reset-lookup-" + std::to_string(std::random_device{}() % 1000000));
-    klab::client::Consumer lookup(config);
-    auto query = partitions;
-    for (auto& tp : query) tp.offset = *at_ms;
-    by_time = lookup.offsets_for_times(query, 10s);
-    lookup.close();
-  }
-
-  std::vector<PlannedReset> plan;
-  for (const auto& tp : partitions) {
-    PlannedReset r;
-    r.partition = tp.partition;
-    for (const auto& c : committed)
-      if (c.partition == tp.partition) r.current = c.offset;
-    auto w = admin.watermark_offsets(o.topic, tp.partition, 10s);
-    if (o.to_earliest) {
-      r.target = w.low;
-    } else if (o.to_latest) {
-      r.target = w.high;
-    } else if (o.to_offset) {
-      r.target = std::clamp(*o.to_offset, w.low, w.high);
-      if (r.target != *o.to_offset)
-        r.note = fmt::format("{} is outside {}..{}", *o.to_offset, w.low, w.high);
-    } else {
-      auto found = std::find_if(by_time.begin(), by_time.end(),
-                                [&](const auto& b) { return b.partition == tp.partition; });
-      if (found == by_time.end() || found->error)
-        throw CommandError(
-            fmt::format("looking up --to-datetime in {}/{}: {}", o.topic, tp.partition,
-                        found == by_time.end() ? "no answer" : found->error.to_string()));
-      r.target = found->offset >= 0 ? found->offset : w.high;
-      if (found->offset < 0) r.note = "no record that new: log end";
-    }
-    plan.push_back(r);
-  }
-
-  fmt::print("{} offsets of group {} on topic {}:\n", o.execute ? "Resetting" : "Plan to reset",
-             o.group, o.topic);
+  auto plan = klab::lab::plan_offset_reset(admin, ctx.client_config(), request, 10s);
+  fmt::print("{} offsets of group {} to {}:\n", o.execute ? "Resetting" : "Plan to reset", o.group,
+             klab::lab::describe(plan.to));
   fmt::print("  {:<40} {:>9} {:>10} {:>10}\n", "topic", "partition", "committed", "new");
-  for (const auto& r : plan)
-    fmt::print("  {:<40} {:>9} {:>10} {:>10}{}\n", o.topic, r.partition, offset_text(r.current),
-               r.target, r.note.empty() ? "" : "  (" + r.note + ")");
+  for (const auto& p : plan.offsets)
+    fmt::print("  {:<40} {:>9} {:>10} {:>10}{}\n", p.topic, p.partition, offset_text(p.current),
+               p.target, p.note.empty() ? "" : "  (" + p.note + ")");
   if (!o.execute) {
     fmt::print("Dry run: nothing changed. Add --execute to apply this plan.\n");
     return;
   }
-  std::vector<TopicPartition> offsets;
-  for (const auto& r : plan) offsets.push_back({o.topic, r.partition, r.target});
-  try {
-    admin.alter_group_offsets(o.group, offsets, 10s);
-  } catch (const klab::KafkaException& e) {
-    if (e.error().code() == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID ||
-        e.error().code() == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS)
-      throw CommandError(fmt::format(
-          "group {} gained active members while resetting ({}): stop its consumers first", o.group,
-          e.error().name()));
-    throw CommandError(
-        fmt::format("resetting the offsets of group {}: {}", o.group, e.error().to_string()));
-  }
+  klab::lab::execute_offset_reset(admin, plan, 10s);
   fmt::print("Done: group {} will read {} from the new offsets when its consumers start.\n",
              o.group, o.topic);
 }

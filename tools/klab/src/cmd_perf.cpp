@@ -20,6 +20,7 @@
 #include "klab/client/admin.hpp"
 #include "klab/client/producer.hpp"
 #include "klab/client/producer_stats.hpp"
+#include "klab/lab/percentile.hpp"
 
 namespace klab::cli {
 namespace {
@@ -130,11 +131,11 @@ std::pair<std::string, bool> create_or_check_topic(const Context& ctx, const Per
 // partition waits for its followers to start fetching (hundreds of ms).
 // Errors: CommandError when a warm-up record fails.
 void warm_up(klab::client::Producer& producer, const std::string& topic, std::size_t partitions) {
-  rd_kafka_topic_t* rkt = rd_kafka_topic_new(producer.native(), topic.c_str(), nullptr);
-  const rd_kafka_metadata_t* md = nullptr;
-  if (rd_kafka_metadata(producer.native(), 0, rkt, &md, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR)
-    rd_kafka_metadata_destroy(md);
-  rd_kafka_topic_destroy(rkt);  // a metadata failure only costs the first records some latency
+  try {
+    producer.partitions_for(topic, 10s);
+  } catch (const klab::KafkaException&) {
+    // A metadata failure only costs the first records some latency.
+  }
   for (std::size_t p = 0; p < partitions; ++p) {
     auto r = producer.send_sync(
         {.topic = topic, .partition = static_cast<std::int32_t>(p), .value = "warm-up"}, 30s);
@@ -161,14 +162,6 @@ ProducerStats since(ProducerStats after, const ProducerStats& before) {
         b.produce_requests -= old.produce_requests;
       }
   return after;
-}
-
-// Nearest-rank percentile of sorted values, in milliseconds.
-double percentile_ms(const std::vector<std::int64_t>& sorted_ns, double q) {
-  if (sorted_ns.empty()) return 0;
-  auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted_ns.size())));
-  auto i = std::clamp<std::size_t>(rank, 1, sorted_ns.size()) - 1;
-  return static_cast<double>(sorted_ns[i]) / 1e6;
 }
 
 Settings settings_of(const klab::client::Config& config, const ProducerTuning& t) {
@@ -280,16 +273,16 @@ PerfResult run(const PerfProduceOptions& o, const klab::client::Config& tuning) 
   res.records_per_s = static_cast<double>(o.records) / res.elapsed_s;
   res.mib_per_s = static_cast<double>(o.records) * static_cast<double>(o.record_size) /
                   res.elapsed_s / (1024.0 * 1024.0);
-  std::vector<std::int64_t> ok;
-  ok.reserve(d.latency_ns.size());
+  std::vector<double> ok_ms;
+  ok_ms.reserve(d.latency_ns.size());
   for (auto ns : d.latency_ns)
-    if (ns >= 0) ok.push_back(ns);
-  std::sort(ok.begin(), ok.end());
-  res.latency_known = !ok.empty();
-  res.p50_ms = percentile_ms(ok, 0.50);
-  res.p99_ms = percentile_ms(ok, 0.99);
-  res.p999_ms = percentile_ms(ok, 0.999);
-  res.max_ms = ok.empty() ? 0 : static_cast<double>(ok.back()) / 1e6;
+    if (ns >= 0) ok_ms.push_back(static_cast<double>(ns) / 1e6);
+  std::sort(ok_ms.begin(), ok_ms.end());
+  res.latency_known = !ok_ms.empty();
+  res.p50_ms = klab::lab::percentile_of_sorted(ok_ms, 0.50);
+  res.p99_ms = klab::lab::percentile_of_sorted(ok_ms, 0.99);
+  res.p999_ms = klab::lab::percentile_of_sorted(ok_ms, 0.999);
+  res.max_ms = ok_ms.empty() ? 0 : ok_ms.back();
 
   // A sample emitted just before the last report may lag behind it: then take the next one.
   long acknowledged = o.records - res.failed;

@@ -14,7 +14,6 @@
 namespace klab::cli {
 namespace {
 using namespace std::chrono_literals;
-using klab::client::CompressionType;
 
 struct ProduceOptions {
   std::string topic;
@@ -25,28 +24,6 @@ struct ProduceOptions {
   bool json = false;
   ProducerTuning tuning;
 };
-
-std::optional<CompressionType> compression_of(std::string_view name) {
-  if (name == "none") return CompressionType::none;
-  if (name == "gzip") return CompressionType::gzip;
-  if (name == "snappy") return CompressionType::snappy;
-  if (name == "lz4") return CompressionType::lz4;
-  if (name == "zstd") return CompressionType::zstd;
-  return std::nullopt;
-}
-
-// Runs one typed setter; librdkafka's complaint comes back naming the flag, not the key.
-template <typename F>
-void set_flag(std::string_view flag, const std::string& value, F&& setter) {
-  try {
-    setter();
-  } catch (const klab::KafkaException& e) {
-    std::string why = e.error().message();
-    // librdkafka's complaints end in a newline; the error must stay one line.
-    while (!why.empty() && std::isspace(static_cast<unsigned char>(why.back()))) why.pop_back();
-    throw CommandError(fmt::format("{} {}: {}", flag, value, why), 2);
-  }
-}
 
 // `value` compacted, or a CommandError naming the line and where the text stops being JSON.
 std::string compact_json(const std::string& value, long line_number) {
@@ -123,49 +100,6 @@ void cmd_produce(const ProduceOptions& o) {
 }
 
 }  // namespace
-
-void add_producer_tuning_options(CLI::App& c, ProducerTuning& t) {
-  c.add_option("--acks", t.acks,
-               "replicas that must have a record before it is acknowledged: 0, 1 or all")
-      ->capture_default_str();
-  c.add_option("--compression", t.compression,
-               "compress record batches: none, gzip, snappy, lz4 or zstd (default none)");
-  c.add_option("--linger-ms", t.linger_ms,
-               "wait up to this long to fill a batch (librdkafka default 5)");
-  c.add_option("--batch-size", t.batch_size,
-               "largest record batch in bytes (librdkafka default 1000000)");
-  c.add_flag("--idempotent", t.idempotent,
-             "enable.idempotence=true: retries never duplicate or reorder (needs --acks all)");
-}
-
-klab::client::Config producer_tuning_config(const ProducerTuning& t) {
-  klab::client::Config config;
-  if (t.acks != "0" && t.acks != "1" && t.acks != "all" && t.acks != "-1")
-    throw CommandError(fmt::format("--acks must be 0, 1 or all, not '{}'", t.acks), 2);
-  if (t.idempotent && t.acks != "all" && t.acks != "-1")
-    throw CommandError(
-        fmt::format("--idempotent needs --acks all (an idempotent producer waits for every "
-                    "in-sync replica), not --acks {}: drop one of the two flags",
-                    t.acks),
-        2);
-  set_flag("--acks", t.acks, [&] { config.acks(t.acks); });
-  if (!t.compression.empty()) {
-    auto type = compression_of(t.compression);
-    if (!type)
-      throw CommandError(fmt::format("--compression must be none, gzip, snappy, lz4 or zstd, "
-                                     "not '{}'",
-                                     t.compression),
-                         2);
-    set_flag("--compression", t.compression, [&] { config.compression_type(*type); });
-  }
-  if (t.linger_ms)
-    set_flag("--linger-ms", std::to_string(*t.linger_ms), [&] { config.linger_ms(*t.linger_ms); });
-  if (t.batch_size)
-    set_flag("--batch-size", std::to_string(*t.batch_size),
-             [&] { config.batch_size(*t.batch_size); });
-  if (t.idempotent) config.enable_idempotence(true);
-  return config;
-}
 
 void add_produce_command(CLI::App& app) {
   static ProduceOptions o;

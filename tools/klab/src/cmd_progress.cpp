@@ -7,12 +7,12 @@
 #include "commands.hpp"
 #include "context.hpp"
 #include "klab/cluster/subprocess.hpp"
-#include "roadmap.hpp"
+#include "klab/lab/roadmap.hpp"
 
 namespace klab::cli {
 namespace {
 namespace fs = std::filesystem;
-using namespace klab::roadmap;
+using namespace klab::lab;
 
 struct ProgressOptions {
   bool run = false;
@@ -31,8 +31,14 @@ void run_suite(const Context& ctx) {
   if (!fs::exists(build / "CTestTestfile.cmake"))
     throw CommandError("no CTest build next to this klab (" + build.string() +
                        "): run scripts/test instead");
-  fs::create_directories(ctx.paths.home / ".klab" / "results");
-  fmt::print("Running the suite in {} (this takes a few minutes)...\n", build.string());
+  fs::create_directories(ctx.paths.results_dir);
+  // A binary that now crashes, times out or cannot start its cluster writes no report: an
+  // earlier run's must not stand in for it.
+  int cleared = clear_results(ctx.paths.results_dir);
+  fmt::print(
+      "Running the suite in {} (this takes a few minutes; {} earlier report(s) "
+      "cleared)...\n",
+      build.string(), cleared);
   std::fflush(stdout);
   // Inherit the terminal so the learner sees CTest's own progress.
   std::string cmd = "ctest --test-dir '" + build.string() + "' -j2 --output-on-failure";
@@ -42,8 +48,8 @@ void run_suite(const Context& ctx) {
 void cmd_progress(const ProgressOptions& o) {
   auto ctx = make_context();
   if (o.run) run_suite(ctx);
-  auto roadmap = Roadmap::load(ctx.paths.home / "roadmap.json");
-  auto results_dir = ctx.paths.home / ".klab" / "results";
+  auto roadmap = Roadmap::load(ctx.paths.roadmap_file);
+  const auto& results_dir = ctx.paths.results_dir;
   auto results = load_results(results_dir);
   auto reports = evaluate(roadmap, results);
 
@@ -60,8 +66,9 @@ void cmd_progress(const ProgressOptions& o) {
   for (const auto& phase : roadmap.phases) {
     if (!o.phase.empty() && o.phase != phase.id) continue;
     auto& c = per_phase[phase.id];
-    fmt::print("{}  ✅ {}  ❌ {}  ⏳ {}  ⬜ {}\n", phase.title, c[ItemState::passed],
-               c[ItemState::failed], c[ItemState::not_run], c[ItemState::not_covered]);
+    fmt::print("{}  ✅ {}  ❌ {}  🔎 {}  ⏳ {}  ⬜ {}\n", phase.title, c[ItemState::passed],
+               c[ItemState::failed], c[ItemState::checked_statically], c[ItemState::not_run],
+               c[ItemState::not_covered]);
     if (o.summary) continue;
     std::string section;
     for (const auto& r : reports) {
@@ -79,15 +86,22 @@ void cmd_progress(const ProgressOptions& o) {
         detail += ")";
       }
       fmt::print("    {} {:<7} {}{}\n", symbol(r.state), r.item->id, r.item->title, detail);
+      if (!r.reason.empty() && r.state == ItemState::checked_statically)
+        fmt::print("              checked statically only ({} static check(s) passed): {}\n",
+                   r.item->static_checks.size(), r.reason);
     }
     fmt::print("\n");
   }
-  fmt::print("Total {} items: ✅ {} passed  ❌ {} failed  ⏳ {} not run  ⬜ {} not yet covered\n",
-             reports.size(), total[ItemState::passed], total[ItemState::failed],
-             total[ItemState::not_run], total[ItemState::not_covered]);
   fmt::print(
-      "Legend: ✅ every test of the item passed in the latest run; ❌ one failed; ⏳ a test "
-      "has no result (not run, or skipped); ⬜ no test yet.\n");
+      "Total {} items: ✅ {} passed  ❌ {} failed  🔎 {} checked statically  ⏳ {} not run  ⬜ {} "
+      "not yet covered\n",
+      reports.size(), total[ItemState::passed], total[ItemState::failed],
+      total[ItemState::checked_statically], total[ItemState::not_run],
+      total[ItemState::not_covered]);
+  fmt::print(
+      "Legend: ✅ every test of the item passed in the latest run; ❌ one failed; 🔎 its real "
+      "test cannot run here (the reason is shown) and only static checks passed; ⏳ a test has "
+      "no result (not run, or skipped); ⬜ no test yet.\n");
   if (o.strict && (total[ItemState::failed] || total[ItemState::not_run]))
     throw CommandError("the roadmap lists tests that failed or did not run (see ❌ and ⏳ above)");
 }

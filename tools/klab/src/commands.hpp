@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "klab/client/config.hpp"
+#include "klab/client/producer.hpp"
 
 namespace klab::cli {
 
@@ -26,9 +27,11 @@ struct ProducerTuning {
   std::optional<std::int64_t> linger_ms;
   std::optional<std::int64_t> batch_size;
   bool idempotent = false;
+  std::string partitioner = std::string(klab::client::default_partitioner);
 };
 
-/// Registers --acks, --compression, --linger-ms, --batch-size and --idempotent on `command`.
+/// Registers --acks, --compression, --linger-ms, --batch-size, --idempotent and --partitioner on
+/// `command`.
 void add_producer_tuning_options(CLI::App& command, ProducerTuning& tuning);
 
 /// The tuning as a Config to merge over the cluster's client config. Checked without touching
@@ -37,9 +40,9 @@ void add_producer_tuning_options(CLI::App& command, ProducerTuning& tuning);
 /// value, --idempotent with --acks other than all, a value librdkafka rejects.
 klab::client::Config producer_tuning_config(const ProducerTuning& tuning);
 
-/// A point in time typed on the command line, as ms since the epoch: either that number, or an
-/// ISO 8601 date and time with a zone (2026-11-24T10:00:00Z, 2026-11-24T19:00:00.250+09:00).
-/// Errors: CommandError (exit code 2) naming `flag` and the accepted forms.
-std::int64_t parse_timestamp_ms(std::string_view flag, const std::string& text);
+/// Registers a duration option ("500ms", "5s", "2m"; a bare number is milliseconds) stored as
+/// milliseconds in `ms`, at least `min_ms`. CLI11 rejects anything else with exit code 2.
+CLI::Option* add_duration_option(CLI::App& command, const std::string& name, std::int64_t& ms,
+                                 const std::string& help, std::int64_t min_ms = 0);
 
 }  // namespace klab::cli

@@ -7,6 +7,7 @@
 #include "context.hpp"
 #include "klab/client/error.hpp"
 #include "klab/cluster/cluster_error.hpp"
+#include "klab/lab/lab_error.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -30,6 +31,9 @@ int main(int argc, char** argv) {
   } catch (const klab::cli::CommandError& e) {
     fmt::print(stderr, "klab: {}\n", e.what());
     return e.exit_code();
+  } catch (const klab::lab::LabError& e) {
+    fmt::print(stderr, "klab: {}\n", e.what());
+    return e.kind() == klab::lab::LabError::Kind::invalid_input ? 2 : 1;
   } catch (const klab::cluster::ClusterError& e) {
     fmt::print(stderr, "klab: {}\n", e.what());
     if (!e.details().empty()) fmt::print(stderr, "{}", e.details());

@@ -678,7 +678,8 @@ TEST_F(KlabCliOnRunningLab, ResetOffsetsRefusedWhileMembersAreActive) {
   stop = true;
   member.join();
   EXPECT_NE(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("group cli-busy-g has 1 active member(s): stop its consumers first"),
+  EXPECT_NE(r.output.find("group cli-busy-g is Stable with 1 active member(s): stop its consumers "
+                          "first"),
             std::string::npos)
       << r.output;
   EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << "one line: " << r.output;
