@@ -1,6 +1,7 @@
 #include "api_error.hpp"
 
 #include "klab/client/error.hpp"
+#include "klab/lab/lab_error.hpp"
 
 namespace klab::console {
 
@@ -66,6 +67,17 @@ Handler guarded(Handler handler) {
       send_error(res, e.status(), e.code(), e.what());
     } catch (const klab::KafkaException& e) {
       send_kafka_error(res, e.error());
+    } catch (const klab::lab::LabError& e) {
+      switch (e.kind()) {
+        case klab::lab::LabError::Kind::invalid_input:
+          return send_error(res, 400, "invalid_input", e.what());
+        case klab::lab::LabError::Kind::not_found:
+          return send_error(res, 404, "not_found", e.what());
+        case klab::lab::LabError::Kind::conflict:
+          return send_error(res, 409, "conflict", e.what());
+        case klab::lab::LabError::Kind::failed:
+          return send_error(res, 502, "failed", e.what());
+      }
     } catch (const nlohmann::json::exception& e) {
       send_error(res, 400, "invalid_input", std::string("bad JSON: ") + e.what());
     } catch (const std::exception& e) {

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "klab/client/consumer.hpp"
+#include "klab/lab/lag.hpp"
 
 namespace klab::console {
 
@@ -233,8 +234,8 @@ void ClusterRefresher::refresh_once() {
         if (p) {
           o.end = p->high;
           if (p->high >= 0)
-            o.lag = std::max<std::int64_t>(
-                0, p->high - (committed ? *committed : std::max<std::int64_t>(p->low, 0)));
+            o.lag = klab::lab::lag_of(committed.value_or(klab::client::offset_invalid),
+                                      {std::max<std::int64_t>(p->low, 0), p->high});
         }
         gs.total_lag += o.lag;
         gs.offsets.push_back(std::move(o));

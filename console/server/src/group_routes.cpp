@@ -6,6 +6,7 @@
 
 #include "api_error.hpp"
 #include "klab/client/consumer.hpp"
+#include "klab/lab/offset_reset.hpp"
 #include "routes.hpp"
 #include "validation.hpp"
 #include "views.hpp"
@@ -19,97 +20,50 @@ using klab::client::TopicPartition;
 namespace {
 
 json reset_offsets(ServerContext& ctx, const std::string& group, const json& body) {
+  using klab::lab::ResetTarget;
   auto to = json_string(body, "to").value_or("");
-  if (to != "earliest" && to != "latest" && to != "timestamp")
-    throw invalid_input("'to' must be \"earliest\", \"latest\" or \"timestamp\"");
-  std::optional<std::int64_t> at_ms;
-  if (to == "timestamp") {
+  klab::lab::ResetRequest request{group, {}, ResetTarget::earliest()};
+  if (to == "latest") {
+    request.to = ResetTarget::latest();
+  } else if (to == "offset") {
+    auto offset = json_int(body, "offset", 0, INT64_MAX);
+    if (!offset) throw invalid_input("to=offset needs 'offset' (an integer >= 0)");
+    request.to = ResetTarget::to_offset(*offset);
+  } else if (to == "timestamp") {
     auto it = body.find("timestamp_ms");
     if (it == body.end() || it->is_null())
       throw invalid_input("to=timestamp needs 'timestamp_ms' (ms since the epoch or ISO-8601)");
-    at_ms = it->is_string() ? parse_timestamp("timestamp_ms", it->get<std::string>())
-                            : json_int(body, "timestamp_ms", 0, INT64_MAX);
+    request.to = ResetTarget::to_timestamp(
+        it->is_string() ? parse_timestamp("timestamp_ms", it->get<std::string>())
+                        : *json_int(body, "timestamp_ms", 0, INT64_MAX));
+  } else if (to != "earliest") {
+    throw invalid_input("'to' must be \"earliest\", \"latest\", \"offset\" or \"timestamp\"");
   }
-  auto topic = json_string(body, "topic");
-  if (topic) check_topic_name(*topic);
+  if (auto topic = json_string(body, "topic")) {
+    check_topic_name(*topic);
+    request.topics.push_back(*topic);
+  }
   if (json_string(body, "confirm").value_or("") != group)
     throw ApiError(400, "confirmation_required",
                    fmt::format("resetting moves where group '{}' reads next: repeat the group id "
                                "as \"confirm\" to go ahead",
                                group));
-
-  auto description = ctx.access.admin_call(
-      [&](klab::client::Admin& a) { return a.describe_group(group, request_timeout); });
-  if (description.error) throw klab::KafkaException(description.error, "describing " + group);
-  if (!description.members.empty() || (description.state != "Empty" && description.state != "Dead"))
-    throw conflict(fmt::format(
-        "group '{}' is {} with {} active member(s): stop its consumers first; offsets can only "
-        "be reset while the group is Empty",
-        group, description.state, description.members.size()));
-
-  std::vector<TopicPartition> committed;
-  if (description.state != "Dead")
-    committed = ctx.access.admin_call(
-        [&](klab::client::Admin& a) { return a.committed_offsets(group, {}, request_timeout); });
-  std::set<std::string> topics;
-  if (topic)
-    topics.insert(*topic);
-  else
-    for (const auto& c : committed)
-      if (c.offset >= 0) topics.insert(c.topic);
-  if (topics.empty())
-    throw not_found(fmt::format("group '{}' has no committed offsets{}: name a 'topic' to reset",
-                                group, description.state == "Dead" ? " (it is unknown)" : ""));
-
-  std::vector<TopicPartition> partitions;
-  auto described = ctx.access.admin_call([&](klab::client::Admin& a) {
-    return a.describe_topics({topics.begin(), topics.end()}, request_timeout);
+  // The same planner and checks as `klab groups reset-offsets`.
+  auto plan = ctx.access.admin_call([&](klab::client::Admin& a) {
+    return klab::lab::plan_offset_reset(a, ctx.access.reader_config("reset"), request,
+                                        request_timeout);
   });
-  for (const auto& d : described) {
-    if (d.error) throw not_found(fmt::format("topic '{}' does not exist", d.name));
-    for (const auto& p : d.partitions) partitions.push_back({d.name, p.id});
-  }
-  // ListOffsets by Kafka's special timestamps (-2 earliest, -1 latest) or the given time.
-  klab::client::Consumer lookup(ctx.access.reader_config("reset"));
-  auto query = partitions;
-  for (auto& tp : query)
-    tp.offset = to == "earliest" ? klab::client::offset_beginning
-                : to == "latest" ? klab::client::offset_end
-                                 : *at_ms;
-  ctx.access.count();
-  auto targets = lookup.offsets_for_times(query, request_timeout);
-  if (to == "timestamp") {  // no record that new: the log end
-    auto ends = partitions;
-    for (auto& tp : ends) tp.offset = klab::client::offset_end;
-    ctx.access.count();
-    auto highs = lookup.offsets_for_times(ends, request_timeout);
-    for (auto& t : targets)
-      if (t.offset < 0)
-        for (const auto& h : highs)
-          if (h.topic == t.topic && h.partition == t.partition) t.offset = h.offset;
-  }
-  lookup.close();
-  for (auto& t : targets) {
-    if (t.error) throw klab::KafkaException(t.error, "looking up offsets of " + t.topic);
-    t.error = {};
-  }
-  try {
-    ctx.access.admin_call(
-        [&](klab::client::Admin& a) { a.alter_group_offsets(group, targets, request_timeout); });
-  } catch (const klab::KafkaException& e) {
-    if (e.error().code() == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID ||
-        e.error().code() == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS)
-      throw conflict(
-          fmt::format("group '{}' gained active members while resetting ({}): stop "
-                      "its consumers first",
-                      group, e.error().name()));
-    throw;
-  }
+  ctx.access.admin_call(
+      [&](klab::client::Admin& a) { klab::lab::execute_offset_reset(a, plan, request_timeout); });
   ctx.refresher.refresh_now(10s);
   json out = json::array();
-  for (const auto& t : targets)
-    out.push_back({{"topic", t.topic}, {"partition", t.partition}, {"offset", t.offset}});
-  return {{"offsets", out}};
+  for (const auto& p : plan.offsets) {
+    json o{{"topic", p.topic}, {"partition", p.partition}, {"offset", p.target}};
+    if (p.current >= 0) o["previous"] = p.current;
+    if (!p.note.empty()) o["note"] = p.note;
+    out.push_back(std::move(o));
+  }
+  return {{"offsets", out}, {"to", klab::lab::describe(plan.to)}};
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "api_error.hpp"
-#include "roadmap.hpp"
+#include "klab/lab/roadmap.hpp"
 #include "routes.hpp"
 
 namespace klab::console {
@@ -16,13 +16,15 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* status_text(klab::roadmap::ItemState s) {
+const char* status_text(klab::lab::ItemState s) {
   switch (s) {
-    case klab::roadmap::ItemState::passed:
+    case klab::lab::ItemState::passed:
       return "pass";
-    case klab::roadmap::ItemState::failed:
+    case klab::lab::ItemState::failed:
       return "fail";
-    case klab::roadmap::ItemState::not_run:
+    case klab::lab::ItemState::checked_statically:
+      return "static";
+    case klab::lab::ItemState::not_run:
       return "missing";
     default:
       return "none";
@@ -43,32 +45,33 @@ json phase_guide(const fs::path& home, const std::string& phase_id) {
 }
 
 json lessons_json(const ConsoleOptions& options) {
-  klab::roadmap::Roadmap roadmap;
+  klab::lab::Roadmap roadmap;
   try {
-    roadmap = klab::roadmap::Roadmap::load(options.roadmap_file);
+    roadmap = klab::lab::Roadmap::load(options.roadmap_file);
   } catch (const std::exception& e) {
     throw not_found(
         fmt::format("the roadmap cannot be read ({}): run the console from the lab "
                     "(`klab console`)",
                     e.what()));
   }
-  auto reports = klab::roadmap::evaluate(roadmap, klab::roadmap::load_results(options.results_dir));
+  auto reports = klab::lab::evaluate(roadmap, klab::lab::load_results(options.results_dir));
   fs::path home = options.roadmap_file.parent_path();
-  int pass = 0, fail = 0, missing = 0;
+  int pass = 0, fail = 0, checked_statically = 0, missing = 0;
   json phases = json::array();
   for (const auto& phase : roadmap.phases) {
     json items = json::array();
     for (const auto& r : reports) {
       if (r.item->phase != phase.id) continue;
       auto status = status_text(r.state);
-      pass += r.state == klab::roadmap::ItemState::passed;
-      fail += r.state == klab::roadmap::ItemState::failed;
-      missing += r.state == klab::roadmap::ItemState::not_run;
-      items.push_back({{"id", r.item->id},
-                       {"section", r.item->section},
-                       {"title", r.item->title},
-                       {"status", status},
-                       {"tests", r.item->tests}});
+      pass += r.state == klab::lab::ItemState::passed;
+      fail += r.state == klab::lab::ItemState::failed;
+      checked_statically += r.state == klab::lab::ItemState::checked_statically;
+      missing += r.state == klab::lab::ItemState::not_run;
+      json item{{"id", r.item->id},       {"section", r.item->section},
+                {"title", r.item->title}, {"status", status},
+                {"tests", r.item->tests}, {"static_checks", r.item->static_checks}};
+      if (!r.reason.empty()) item["reason"] = r.reason;
+      items.push_back(std::move(item));
     }
     phases.push_back({{"id", phase.id},
                       {"title", phase.title},
@@ -76,7 +79,11 @@ json lessons_json(const ConsoleOptions& options) {
                       {"items", items}});
   }
   return {{"summary",
-           {{"pass", pass}, {"fail", fail}, {"missing", missing}, {"total", reports.size()}}},
+           {{"pass", pass},
+            {"fail", fail},
+            {"static", checked_statically},
+            {"missing", missing},
+            {"total", reports.size()}}},
           {"phases", phases}};
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "klab/client/base64.hpp"
+
 namespace klab::console {
 
 bool is_valid_utf8(std::string_view s) {
@@ -40,31 +42,6 @@ bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
-std::string base64_encode(std::string_view in) {
-  static constexpr char table[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    std::uint32_t n = (std::uint32_t(std::uint8_t(in[i])) << 16) |
-                      (std::uint32_t(std::uint8_t(in[i + 1])) << 8) | std::uint8_t(in[i + 2]);
-    out += table[(n >> 18) & 63];
-    out += table[(n >> 12) & 63];
-    out += table[(n >> 6) & 63];
-    out += table[n & 63];
-  }
-  if (i < in.size()) {
-    std::uint32_t n = std::uint32_t(std::uint8_t(in[i])) << 16;
-    if (i + 1 < in.size()) n |= std::uint32_t(std::uint8_t(in[i + 1])) << 8;
-    out += table[(n >> 18) & 63];
-    out += table[(n >> 12) & 63];
-    out += i + 1 < in.size() ? table[(n >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
-
 std::string to_lower(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(),
@@ -81,7 +58,7 @@ void put_bytes(nlohmann::json& j, const std::string& field,
   if (!bytes)
     j[field] = nullptr;
   else
-    j[field] = binary ? base64_encode(*bytes) : std::string(*bytes);
+    j[field] = binary ? klab::client::base64_encode(*bytes) : std::string(*bytes);
   j[field + "_base64"] = binary;
 }
 

@@ -12,7 +12,6 @@
 namespace klab::console {
 
 bool is_valid_utf8(std::string_view bytes);
-std::string base64_encode(std::string_view bytes);
 
 /// {partition, offset, timestamp_ms, timestamp_type, key|null, value|null, key_base64,
 ///  value_base64, headers:[{key, value}]} (a header value is null, text, or base64 text with

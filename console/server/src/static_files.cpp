@@ -3,7 +3,6 @@
 #include <fmt/core.h>
 
 #include <fstream>
-#include <map>
 #include <sstream>
 
 #include "api_error.hpp"
@@ -15,30 +14,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string content_type(const fs::path& file) {
-  static const std::map<std::string, std::string> types{{".html", "text/html; charset=utf-8"},
-                                                        {".js", "text/javascript; charset=utf-8"},
-                                                        {".mjs", "text/javascript; charset=utf-8"},
-                                                        {".css", "text/css; charset=utf-8"},
-                                                        {".json", "application/json"},
-                                                        {".map", "application/json"},
-                                                        {".svg", "image/svg+xml"},
-                                                        {".png", "image/png"},
-                                                        {".jpg", "image/jpeg"},
-                                                        {".jpeg", "image/jpeg"},
-                                                        {".gif", "image/gif"},
-                                                        {".ico", "image/x-icon"},
-                                                        {".webp", "image/webp"},
-                                                        {".woff", "font/woff"},
-                                                        {".woff2", "font/woff2"},
-                                                        {".ttf", "font/ttf"},
-                                                        {".txt", "text/plain; charset=utf-8"},
-                                                        {".md", "text/markdown; charset=utf-8"},
-                                                        {".wasm", "application/wasm"}};
-  auto it = types.find(file.extension().string());
-  return it == types.end() ? "application/octet-stream" : it->second;
-}
-
 std::string read_file(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   std::ostringstream out;
@@ -49,12 +24,23 @@ std::string read_file(const fs::path& file) {
 }  // namespace
 
 void add_static_routes(httplib::Server& server, ServerContext& ctx) {
-  server.Get(".*", [&ctx](const httplib::Request& req, httplib::Response& res) {
+  // Files are served by cpp-httplib's mount point (it refuses paths that climb out of the root);
+  // only what it does not find reaches the handlers below.
+  const fs::path root = ctx.options.web_root;
+  server.set_mount_point("/", root.string());
+  server.set_file_extension_and_mimetype_mapping("map", "application/json");
+  server.set_file_extension_and_mimetype_mapping("md", "text/markdown; charset=utf-8");
+  server.set_file_request_handler([](const httplib::Request& req, httplib::Response& res) {
+    res.set_header("Cache-Control", req.path == "/" || req.path.ends_with("/index.html")
+                                        ? "no-cache"
+                                        : "public, max-age=3600");
+  });
+  // Any other path is a page of the front end, which routes on the client: index.html.
+  server.Get(".*", [root](const httplib::Request& req, httplib::Response& res) {
     const std::string& path = req.path;
     if (path == "/api" || path.starts_with("/api/"))
       return send_error(res, 404, "not_found",
                         fmt::format("no API endpoint GET {} (see docs/console.md)", path));
-    fs::path root = ctx.options.web_root;
     std::error_code ec;
     if (!fs::is_regular_file(root / "index.html", ec)) {
       res.status = 503;
@@ -65,15 +51,8 @@ void add_static_routes(httplib::Server& server, ServerContext& ctx) {
                       "text/plain; charset=utf-8");
       return;
     }
-    fs::path rel = fs::path(path).relative_path();
-    bool safe = true;
-    for (const auto& part : rel)
-      if (part == "..") safe = false;
-    fs::path file = root / rel;
-    if (!safe || rel.empty() || !fs::is_regular_file(file, ec)) file = root / "index.html";
-    res.set_header("Cache-Control",
-                   file.filename() == "index.html" ? "no-cache" : "public, max-age=3600");
-    res.set_content(read_file(file), content_type(file).c_str());
+    res.set_header("Cache-Control", "no-cache");
+    res.set_content(read_file(root / "index.html"), "text/html; charset=utf-8");
   });
   // Other methods on unknown paths: a JSON 404 rather than httplib's empty answer.
   auto unknown = [](const httplib::Request& req, httplib::Response& res) {

@@ -4,9 +4,10 @@
 
 #include <algorithm>
 #include <charconv>
-#include <ctime>
 
 #include "api_error.hpp"
+#include "klab/lab/lab_error.hpp"
+#include "klab/lab/time_parse.hpp"
 
 namespace klab::console {
 
@@ -66,62 +67,11 @@ std::string query_string(const httplib::Request& req, const std::string& name,
 }
 
 std::int64_t parse_timestamp(const std::string& field, const std::string& text) {
-  auto bad = [&] {
-    return invalid_input(fmt::format(
-        "{}='{}' is not a time: give milliseconds since the epoch (1795514400000) or ISO-8601 "
-        "with a zone (2026-11-24T10:00:00Z, 2026-11-24T19:00:00+09:00)",
-        field, text));
-  };
-  if (auto ms = to_int(text)) {
-    if (*ms < 0) throw bad();
-    return *ms;
+  try {
+    return klab::lab::parse_time_ms(field, text);
+  } catch (const klab::lab::LabError& e) {
+    throw invalid_input(e.what());
   }
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, consumed = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d%n", &y, &mo, &d, &h, &mi, &consumed) != 5)
-    throw bad();
-  std::size_t at = static_cast<std::size_t>(consumed);
-  int sec = 0, millis = 0;
-  if (at < text.size() && text[at] == ':') {
-    if (at + 3 > text.size() || !std::isdigit(static_cast<unsigned char>(text[at + 1])) ||
-        !std::isdigit(static_cast<unsigned char>(text[at + 2])))
-      throw bad();
-    sec = (text[at + 1] - '0') * 10 + (text[at + 2] - '0');
-    at += 3;
-    if (at < text.size() && text[at] == '.') {
-      ++at;
-      int digits = 0;
-      while (at < text.size() && std::isdigit(static_cast<unsigned char>(text[at]))) {
-        if (digits < 3) millis = millis * 10 + (text[at] - '0');
-        ++digits;
-        ++at;
-      }
-      if (digits == 0) throw bad();
-      for (int i = digits; i < 3; ++i) millis *= 10;
-    }
-  }
-  long offset_s = 0;
-  if (at < text.size() && text[at] == 'Z') {
-    ++at;
-  } else if (at + 6 == text.size() && (text[at] == '+' || text[at] == '-') && text[at + 3] == ':') {
-    auto oh = to_int(text.substr(at + 1, 2)), om = to_int(text.substr(at + 4, 2));
-    if (!oh || !om) throw bad();
-    offset_s = (*oh * 3600 + *om * 60) * (text[at] == '+' ? 1 : -1);
-    at += 6;
-  } else {
-    throw bad();
-  }
-  if (at != text.size() || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
-    throw bad();
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = sec;
-  auto seconds = static_cast<std::int64_t>(timegm(&tm)) - offset_s;
-  if (seconds < 0) throw bad();
-  return seconds * 1000 + millis;
 }
 
 std::optional<std::string> json_string(const nlohmann::json& body, const std::string& key) {

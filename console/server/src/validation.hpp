@@ -24,8 +24,9 @@ std::optional<std::int64_t> query_optional_int(const httplib::Request& req, cons
 std::string query_string(const httplib::Request& req, const std::string& name,
                          const std::string& fallback = "");
 
-/// Milliseconds since the epoch, or ISO-8601 "2026-11-24T10:00:00Z" / "...+09:00" (seconds and
-/// fraction optional, zone required). `field` names the input in the error.
+/// Milliseconds since the epoch, or ISO-8601 "2026-11-24T10:00:00Z" / "...+09:00": the lab's one
+/// parser (klab::lab::parse_time_ms), so the console accepts what the CLI accepts. `field`
+/// names the input in the error (ApiError invalid_input, answered 400).
 std::int64_t parse_timestamp(const std::string& field, const std::string& text);
 
 /// Typed reads of a JSON body's fields; absent (or null) gives nullopt, a wrong type 400.

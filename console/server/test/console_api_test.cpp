@@ -11,6 +11,7 @@
 #include "klab/client/consumer.hpp"
 #include "klab/client/producer.hpp"
 #include "klab/testing/records.hpp"
+#include "klab/testing/skip.hpp"
 
 KLAB_TEST_CLUSTER(.nodes = 1);
 
@@ -411,10 +412,24 @@ TEST_F(ConsoleApi, ResetOffsetsIsRefusedWhileMembersAreActiveAndWorksWhenEmpty) 
       },
       scaled(30s));
   ASSERT_EQ(reset.status, 200) << reset.text;
-  EXPECT_EQ(reset.body["offsets"],
-            json::array({{{"topic", name}, {"partition", 0}, {"offset", 0}}}));
+  ASSERT_EQ(reset.body["offsets"].size(), 1u) << reset.text;
+  EXPECT_EQ(reset.body["offsets"][0]["topic"], name);
+  EXPECT_EQ(reset.body["offsets"][0]["partition"], 0);
+  EXPECT_EQ(reset.body["offsets"][0]["offset"], 0);
   EXPECT_EQ(klab::testing::committed_offset(group, name, 0), 0);
   EXPECT_EQ(console().get("/api/groups/" + group).body["total_lag"], 4);
+
+  // An exact offset, clamped like the CLI's --to-offset (one planner behind both).
+  auto exact = console().post("/api/groups/" + group + "/reset-offsets",
+                              json{{"to", "offset"}, {"offset", 2}, {"confirm", group}});
+  ASSERT_EQ(exact.status, 200) << exact.text;
+  EXPECT_EQ(exact.body["offsets"][0]["offset"], 2);
+  EXPECT_EQ(klab::testing::committed_offset(group, name, 0), 2);
+  auto beyond = console().post("/api/groups/" + group + "/reset-offsets",
+                               json{{"to", "offset"}, {"offset", 99}, {"confirm", group}});
+  ASSERT_EQ(beyond.status, 200) << beyond.text;
+  EXPECT_EQ(beyond.body["offsets"][0]["offset"], 4) << "clamped to the log end";
+  EXPECT_EQ(beyond.body["offsets"][0]["note"], "99 is outside 0..4");
 
   auto latest = console().post("/api/groups/" + group + "/reset-offsets",
                                json{{"to", "latest"}, {"confirm", group}, {"topic", name}});
@@ -664,7 +679,7 @@ TEST_F(ConsoleApi, ClusterCallsPerRefreshAreBoundedWhateverTheNumberOfReaders) {
 TEST_F(ConsoleApi, MetricsShowMessagesInPerTopicAndPerBrokerAfterProducing) {
   KLAB_ROADMAP("7.2.1");
   if (klab::testing::cluster().metrics_urls().empty())
-    GTEST_SKIP() << "the cluster exposes no broker metrics (KLAB_METRICS_URLS unset)";
+    KLAB_SKIP("the cluster exposes no broker metrics (KLAB_METRICS_URLS unset)");
   auto name = topic_name("metrics");
   create_topic(name);
   json metrics, topic;

@@ -17,7 +17,7 @@ export function render({ params, setTitle }) {
   const reset = h("div");
   const history = { t: [], lag: [] };
   // The reset form is redrawn on every refresh: keep what the learner chose across redraws.
-  const choice = { to: "earliest", topic: "", stamp: "" };
+  const choice = { to: "earliest", topic: "", stamp: "", offset: "" };
 
   const draw = (g) => {
     replace(head, h("div.stats",
@@ -82,16 +82,20 @@ function resetPanel(g, reload, choice) {
   const allowed = g.state === "Empty" || g.state === "Dead" || g.state === "Unknown";
   const to = h("select.input", { "data-testid": "reset-to", disabled: !allowed },
     h("option", { value: "earliest" }, "earliest (처음)"), h("option", { value: "latest" }, "latest (끝)"),
-    h("option", { value: "timestamp" }, "timestamp (시각)"));
+    h("option", { value: "offset" }, "offset (지정한 위치)"), h("option", { value: "timestamp" }, "timestamp (시각)"));
   const stamp = h("input.input", { type: "datetime-local", step: 1, hidden: true, "data-testid": "reset-timestamp", disabled: !allowed });
-  to.addEventListener("change", () => { stamp.hidden = to.value !== "timestamp"; choice.to = to.value; });
+  const offset = h("input.input", { type: "number", min: 0, step: 1, hidden: true, placeholder: "offset", "data-testid": "reset-offset", disabled: !allowed });
+  const showInputs = () => { stamp.hidden = to.value !== "timestamp"; offset.hidden = to.value !== "offset"; };
+  to.addEventListener("change", () => { choice.to = to.value; showInputs(); });
   stamp.addEventListener("input", () => { choice.stamp = stamp.value; });
+  offset.addEventListener("input", () => { choice.offset = offset.value; });
   const topics = [...new Set((g.offsets ?? []).map((o) => o.topic))];
   const topic = h("select.input", { "data-testid": "reset-topic", disabled: !allowed, onchange: () => { choice.topic = topic.value; } },
     h("option", { value: "" }, "모든 topic"), topics.map((t) => h("option", { value: t }, t)));
   to.value = choice.to;
   stamp.value = choice.stamp;
-  stamp.hidden = to.value !== "timestamp";
+  offset.value = choice.offset;
+  showInputs();
   topic.value = topics.includes(choice.topic) ? choice.topic : "";
   const go = async () => {
     const body = { to: to.value, confirm: g.group_id };
@@ -99,6 +103,10 @@ function resetPanel(g, reload, choice) {
     if (to.value === "timestamp") {
       if (!stamp.value) { stamp.focus(); return; }
       body.timestamp_ms = new Date(stamp.value).getTime();
+    }
+    if (to.value === "offset") {
+      if (offset.value === "" || Number(offset.value) < 0) { offset.focus(); return; }
+      body.offset = Number(offset.value);
     }
     const ok = await confirmTyped({
       title: "Offset 초기화 (reset offsets)",
@@ -113,7 +121,7 @@ function resetPanel(g, reload, choice) {
     });
   };
   return card("Offset 초기화 (reset offsets)",
-    h("div.toolbar.wrap", to, stamp, topic,
+    h("div.toolbar.wrap", to, stamp, offset, topic,
       h("button.btn.btn-danger", { "data-testid": "reset-submit", disabled: !allowed, onclick: go }, "초기화…")),
     allowed
       ? h("p.hint", "group에 member가 없을 때(Empty)만 안전하게 옮길 수 있습니다.")
