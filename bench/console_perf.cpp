@@ -10,6 +10,7 @@
 #include <fmt/core.h>
 #include <httplib.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <iostream>
@@ -24,6 +25,7 @@
 #include "klab/cluster/lab_paths.hpp"
 #include "klab/cluster/target.hpp"
 #include "klab/console/console_server.hpp"
+#include "klab/lab/percentile.hpp"
 
 namespace {
 using namespace std::chrono_literals;
@@ -37,16 +39,6 @@ struct Options {
   int idle_seconds = 60;
   bool keep = false;
 };
-
-void usage() {
-  std::cout
-      << "console_perf [--topics N] [--groups G] [--requests R] [--idle-seconds S] [--keep]\n"
-         "  Creates N topics (default 500, 2 partitions each) and G groups (default 50) with\n"
-         "  committed offsets, starts the console, times R requests (default 100) per\n"
-         "  endpoint and prints p50/p95/max, then counts the console's cluster calls and the\n"
-         "  brokers' requests over S idle seconds (default 60) with and without it.\n"
-         "  --keep leaves the topics and groups for the next run.\n";
-}
 
 std::string topic_name(int i) { return fmt::format("console-perf-{:03}", i); }
 std::string group_name(int i) { return fmt::format("console-perf-group-{:02}", i); }
@@ -78,12 +70,6 @@ void create_load(klab::client::Admin& admin, const klab::client::Config& config,
   std::cerr << "  groups: " << o.groups << " with committed offsets\n";
 }
 
-double percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
-  return v[std::min(i, v.size() - 1)];
-}
-
 json get_json(httplib::Client& http, const std::string& path) {
   auto res = http.Get(path);
   if (!res || res->status != 200)
@@ -106,27 +92,25 @@ double broker_requests(const std::vector<std::string>& urls) {
 
 int main(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto next = [&]() -> int {
-      if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
-      return std::stoi(argv[++i]);
-    };
-    if (a == "--topics")
-      o.topics = next();
-    else if (a == "--groups")
-      o.groups = next();
-    else if (a == "--requests")
-      o.requests = next();
-    else if (a == "--idle-seconds")
-      o.idle_seconds = next();
-    else if (a == "--keep")
-      o.keep = true;
-    else if (a == "-h" || a == "--help")
-      return usage(), 0;
-    else
-      return std::cerr << "console_perf: unknown option " << a << " (see --help)\n", 2;
-  }
+  CLI::App app{
+      "Creates N topics (2 partitions each) and G groups with committed offsets, starts the "
+      "console, times R requests per endpoint and prints p50/p95/max, then counts the console's "
+      "cluster calls and the brokers' requests over S idle seconds with and without it.",
+      "console_perf"};
+  app.add_option("--topics", o.topics, "topics to create")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--groups", o.groups, "groups with committed offsets")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--requests", o.requests, "requests per endpoint")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--idle-seconds", o.idle_seconds, "length of each idle window")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_flag("--keep", o.keep, "leave the topics and groups for the next run");
+  CLI11_PARSE(app, argc, argv);
   if (o.groups > o.topics) return std::cerr << "console_perf: --groups must be <= --topics\n", 2;
   try {
     auto paths = klab::cluster::LabPaths::discover();
@@ -175,9 +159,9 @@ int main(int argc, char** argv) {
                                    (res ? ": HTTP " + std::to_string(res->status) : ""));
         ms.push_back(t);
       }
-      double p95 = percentile(ms, 0.95);
+      double p95 = klab::lab::percentile(ms, 0.95);
       worst_p95 = std::max(worst_p95, p95);
-      fmt::print("| `{}` | {:.1f} | {:.1f} | {:.1f} |\n", path, percentile(ms, 0.5), p95,
+      fmt::print("| `{}` | {:.1f} | {:.1f} | {:.1f} |\n", path, klab::lab::percentile(ms, 0.5), p95,
                  *std::max_element(ms.begin(), ms.end()));
     }
     fmt::print("\nworst p95: {:.1f} ms (target <= 300 ms)\n", worst_p95);

@@ -4,6 +4,7 @@
 // concurrency 1) whose record listener only counts; fresh groups, median of --runs.
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -30,42 +31,22 @@ struct Options {
   int runs = 3;
 };
 
-void usage(std::ostream& out) {
-  out << "usage: container_perf [--records N] [--runs R]\n"
-         "  Records/s of a hand-written poll loop vs ConcurrentListenerContainer on the cluster\n"
-         "  KLAB_BOOTSTRAP names, else the lab's own (`klab up`).\n"
-         "  --records N  records to produce and consume (default 500000, 100 B each)\n"
-         "  --runs R     runs per variant; the median is reported (default 3)\n";
-}
-
-long positive(const std::string& flag, const char* text) {
-  char* end = nullptr;
-  long value = std::strtol(text, &end, 10);
-  if (!text[0] || *end || value < 1) {
-    std::cerr << "container_perf: " << flag << " needs a positive number, got '" << text << "'\n";
-    std::exit(2);
-  }
-  return value;
-}
-
 Options parse(int argc, char** argv) {
   Options options;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "-h" || arg == "--help") {
-      usage(std::cout);
-      std::exit(0);
-    }
-    if ((arg == "--records" || arg == "--runs") && i + 1 < argc) {
-      long value = positive(arg, argv[++i]);
-      if (arg == "--records")
-        options.records = value;
-      else
-        options.runs = static_cast<int>(value);
-      continue;
-    }
-    std::cerr << "container_perf: unknown or incomplete option '" << arg << "' (see --help)\n";
-    std::exit(2);
+  CLI::App app{
+      "Records/s of a hand-written poll loop vs ConcurrentListenerContainer on the cluster "
+      "KLAB_BOOTSTRAP names, else the lab's own (`klab up`).",
+      "container_perf"};
+  app.add_option("--records", options.records, "records to produce and consume (100 B each)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--runs", options.runs, "runs per variant; the median is reported")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    std::exit(app.exit(e));
   }
   return options;
 }

@@ -7,6 +7,7 @@
 // The cluster comes from klab::cluster's resolver: KLAB_BOOTSTRAP, else the lab's `klab up`.
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -42,14 +43,6 @@ struct Result {
   long transactions = 0;
   long failed = 0;
 };
-
-void usage() {
-  std::cout << "transactional_perf [--records N] [--runs R] [--value-size B]\n"
-               "  Produces N records (default 1000000, 100 B) with an idempotent producer, then a\n"
-               "  transactional one committing every 100 ms and every 1 s; prints the median\n"
-               "  records/s of R runs (default 3) per mode. Cluster: KLAB_BOOTSTRAP, else the\n"
-               "  lab's own (klab up).\n";
-}
 
 // Sends, waiting for room when the local queue is full.
 void send(klab::client::Producer& producer, klab::client::ProducerRecord record,
@@ -112,36 +105,21 @@ Result run_once(const klab::client::Config& base, const Mode& mode, const Option
 
 int main(int argc, char** argv) {
   Options options;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) throw std::invalid_argument(arg + " needs a value");
-      return argv[++i];
-    };
-    try {
-      if (arg == "--help" || arg == "-h") {
-        usage();
-        return 0;
-      } else if (arg == "--records") {
-        options.records = std::stol(value());
-      } else if (arg == "--runs") {
-        options.runs = std::stoi(value());
-      } else if (arg == "--value-size") {
-        options.value_size = std::stoul(value());
-      } else {
-        std::cerr << "transactional_perf: unknown option " << arg << " (see --help)\n";
-        return 2;
-      }
-    } catch (const std::exception& e) {
-      std::cerr << "transactional_perf: " << arg << " needs a number, got '" << argv[i] << "' ("
-                << e.what() << ")\n";
-      return 2;
-    }
-  }
-  if (options.records < 1 || options.runs < 1) {
-    std::cerr << "transactional_perf: --records and --runs must be at least 1\n";
-    return 2;
-  }
+  CLI::App app{
+      "Produces N records with an idempotent producer, then a transactional one committing "
+      "every 100 ms and every 1 s; prints the median records/s of R runs per mode. Cluster: "
+      "KLAB_BOOTSTRAP, else the lab's own (klab up).",
+      "transactional_perf"};
+  app.add_option("--records", options.records, "records per run")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--runs", options.runs, "runs per mode")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--value-size", options.value_size, "bytes per record value")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
 
   try {
     auto target = klab::cluster::resolve_target(klab::cluster::LabPaths::discover());
