@@ -5,7 +5,8 @@
 # clone (no timing history yet) a long test does not begin last and run alone at the end.
 # Labels: unit (no network), mock (librdkafka mock cluster), broker (real cluster),
 # cluster3 (needs 3 nodes), chaos (kills/pauses nodes), e2e, and the phase (p1 ... p8).
-# Each binary writes a GoogleTest JSON report that `klab progress` reads.
+# Each binary writes a GoogleTest JSON report to .klab/results (LabPaths::results_dir) that
+# `klab progress` and the console read.
 # One precompiled header for every test binary: GoogleTest/GoogleMock and nlohmann-json are
 # parsed once instead of in each of about 100 test sources (about 5 s each under the asan preset).
 # Only headers whose meaning no target-specific macro changes belong here.
@@ -32,7 +33,7 @@ function(klab_add_test)
   set_tests_properties(${T_NAME} PROPERTIES
     LABELS "${T_LABELS}"
     TIMEOUT ${T_TIMEOUT}
-    ENVIRONMENT "GTEST_OUTPUT=json:${KLAB_RESULTS_DIR}/${T_NAME}.json;KLAB_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+    ENVIRONMENT "GTEST_OUTPUT=json:${CMAKE_SOURCE_DIR}/.klab/results/${T_NAME}.json;KLAB_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
   if(T_COST)
     set_tests_properties(${T_NAME} PROPERTIES COST ${T_COST})
   endif()

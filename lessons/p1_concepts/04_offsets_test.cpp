@@ -4,6 +4,7 @@
 #include "klab/client/admin.hpp"
 #include "klab/client/consumer.hpp"
 #include "klab/cluster/await.hpp"
+#include "klab/lab/lag.hpp"
 #include "klab/testing/records.hpp"
 #include "klab/testing/test_cluster.hpp"
 
@@ -56,7 +57,7 @@ TEST(P1Offsets, CommittedOffsetIsWhereTheGroupResumesAndLagIsTheRest) {
   auto committed = admin.committed_offsets(group, {{topic, 0}}, klab::cluster::scaled(10s));
   ASSERT_EQ(committed.size(), 1u);
   EXPECT_EQ(committed[0].offset, 4);
-  auto lag = admin.group_lag(group, klab::cluster::scaled(10s));
+  auto lag = klab::lab::group_lag(admin, group, klab::cluster::scaled(10s));
   ASSERT_EQ(lag.size(), 1u);
   EXPECT_EQ(lag[0].committed, 4);
   EXPECT_EQ(lag[0].log_end, 10);

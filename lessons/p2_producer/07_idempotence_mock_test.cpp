@@ -24,7 +24,7 @@ class P2IdempotenceOnMockCluster : public klab::testing::MockClusterTest {
   std::string topic_ = "orders";
   void SetUp() override {
     mock_.create_topic(topic_, 1, 3);
-    rd_kafka_mock_partition_set_leader(mock_.raw(), topic_.c_str(), 0, leader);
+    mock_.set_partition_leader(topic_, 0, leader);
   }
 
   Config producer_config(bool idempotent) {

@@ -66,8 +66,8 @@ TEST(P2FailureHandling, UnknownTopicWithAutoCreationOffFailsInsteadOfAppearing) 
   Producer producer(cluster().client_config().set("topic.metadata.propagation.max.ms", "2000"));
   auto report = producer.send_sync({.topic = topic, .value = "v"}, scaled(30s));
   if (cluster().external() && !report.error)
-    GTEST_SKIP() << "the external cluster created " << topic
-                 << " on first use: it runs with auto.create.topics.enable=true";
+    KLAB_SKIP("the external cluster created "
+              << topic << " on first use: it runs with auto.create.topics.enable=true");
   // The broker's answer, not librdkafka's local _UNKNOWN_TOPIC: metadata said "no such topic".
   EXPECT_EQ(report.error.code(), RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART)
       << report.error.to_string();

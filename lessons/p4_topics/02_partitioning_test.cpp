@@ -92,7 +92,7 @@ TEST(P4KeyPartitioning, SameKeyAlwaysLandsOnTheSamePartition) {
 TEST(P4KeyPartitioning, KeyHashPartitionerPutsEveryKeyWhereTheJavaProducerDoes) {
   KLAB_ROADMAP("4.2.1 2.2.5");
   if (std::getenv("KLAB_CLIENT_PROPERTIES"))
-    GTEST_SKIP() << "the Java helper does not read librdkafka client properties";
+    KLAB_SKIP("the Java helper does not read librdkafka client properties");
   auto ks = keys(24);
   auto java_topic = new_topic("java");
   auto runtime = klab::cluster::KafkaRuntime::locate(klab::cluster::LabPaths::discover());
@@ -110,15 +110,22 @@ TEST(P4KeyPartitioning, KeyHashPartitionerPutsEveryKeyWhereTheJavaProducerDoes) 
 
   Producer ours(cluster().client_config().partitioner(klab::client::KeyHashPartitioner()));
   auto ours_map = partitions_of(ours, new_topic("cpp"), ks);
-  Producer builtin(cluster().client_config().set("partitioner", "murmur2_random"));
+  Producer builtin(
+      cluster().client_config().set(klab::client::keys::partitioner, "murmur2_random"));
   auto builtin_map = partitions_of(builtin, new_topic("murmur2"), ks);
-  Producer defaults(cluster().client_config());
-  auto default_map = partitions_of(defaults, new_topic("default"), ks);
+  // A klab Producer without a partitioner setting uses murmur2_random (the lab's default).
+  Producer lab_default(cluster().client_config());
+  auto lab_default_map = partitions_of(lab_default, new_topic("lab-default"), ks);
+  // librdkafka's own default, which the lab overrides.
+  Producer crc32(
+      cluster().client_config().set(klab::client::keys::partitioner, "consistent_random"));
+  auto default_map = partitions_of(crc32, new_topic("default"), ks);
 
   int differs = 0;
   for (const auto& k : ks) {
     EXPECT_EQ(ours_map[k], java[k]) << k;
     EXPECT_EQ(builtin_map[k], java[k]) << k << ": librdkafka's murmur2_random";
+    EXPECT_EQ(lab_default_map[k], java[k]) << k << ": a klab Producer's default";
     EXPECT_EQ(klab::client::java_key_partition(k, partitions), java[k]) << k;
     differs += default_map[k] != java[k];
   }

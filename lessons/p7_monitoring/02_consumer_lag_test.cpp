@@ -17,6 +17,7 @@
 #include "klab/client/consumer_stats.hpp"
 #include "klab/cluster/await.hpp"
 #include "klab/cluster/kafka_runtime.hpp"
+#include "klab/lab/lag.hpp"
 #include "klab/testing/records.hpp"
 #include "klab/testing/test_cluster.hpp"
 #include "klab/testing/topology.hpp"
@@ -33,7 +34,8 @@ using LagByPartition = std::map<int, std::int64_t>;
 
 LagByPartition admin_lag(const std::string& group, const std::string& topic) {
   LagByPartition out;
-  for (const auto& p : klab::client::Admin(cluster().client_config()).group_lag(group, scaled(30s)))
+  klab::client::Admin admin(cluster().client_config());
+  for (const auto& p : klab::lab::group_lag(admin, group, scaled(30s)))
     if (p.topic == topic) out[p.partition] = p.lag;
   return out;
 }
@@ -136,7 +138,7 @@ TEST(ConsumerLag, GroupLagFromCommittedOffsetsMatchesTheConsumerAndKafkasTool) {
       << "no statistics sample showed the committed offsets";
   EXPECT_EQ(from_stats, own) << "librdkafka's consumer_lag";
 
-  EXPECT_EQ(admin_lag(group, topic), own) << "Admin::group_lag (committed offsets vs log end)";
+  EXPECT_EQ(admin_lag(group, topic), own) << "klab::lab::group_lag (committed offsets vs log end)";
   EXPECT_EQ(kafka_tool_lag(group, topic), own) << "Kafka's kafka-consumer-groups";
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "klab/cluster/broker_metrics.hpp"
+#include "klab/testing/skip.hpp"
 
 namespace klab::lessons {
 
@@ -26,9 +27,10 @@ struct ClusterScrape {
 
 /// Skips the test when the cluster's broker metrics are unknown (an external cluster without
 /// KLAB_METRICS_URLS).
-#define KLAB_REQUIRE_BROKER_METRICS()                                                     \
-  do {                                                                                    \
-    if (::klab::testing::cluster().metrics_urls().empty())                                \
-      GTEST_SKIP() << "no broker metrics: set KLAB_METRICS_URLS to the exporters of the " \
-                      "external cluster (comma-separated, in node-id order)";             \
+#define KLAB_REQUIRE_BROKER_METRICS()                                         \
+  do {                                                                        \
+    if (::klab::testing::cluster().metrics_urls().empty())                    \
+      KLAB_SKIP(                                                              \
+          "no broker metrics: set KLAB_METRICS_URLS to the exporters of the " \
+          "external cluster (comma-separated, in node-id order)");            \
   } while (0)
