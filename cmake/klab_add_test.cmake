@@ -1,6 +1,9 @@
 # klab_add_test(NAME <name> SOURCES <files...> [LIBS <targets...>] LABELS <labels...>
-#               [TIMEOUT <s>] [COST <s>])
+#               [TIMEOUT <s>] [COST <s>] [SHARDS <n>])
 #
+# SHARDS: run the binary as n CTest entries (<name>.1 ... <name>.n), each a GoogleTest shard
+# with its own cluster and report, so a long binary whose tests mostly wait on brokers runs
+# side by side instead of alone at the end. COST is then the cost of one shard.
 # COST: the binary's usual run time in seconds. CTest starts costly tests first, so on a fresh
 # clone (no timing history yet) a long test does not begin last and run alone at the end.
 # Labels: unit (no network), mock (librdkafka mock cluster), broker (real cluster),
@@ -18,7 +21,7 @@ target_precompile_headers(klab_test_pch PRIVATE
   <chrono> <functional> <map> <memory> <optional> <set> <string> <thread> <vector>)
 
 function(klab_add_test)
-  cmake_parse_arguments(T "" "NAME;TIMEOUT;COST" "SOURCES;LIBS;LABELS" ${ARGN})
+  cmake_parse_arguments(T "" "NAME;TIMEOUT;COST;SHARDS" "SOURCES;LIBS;LABELS" ${ARGN})
   if(NOT T_NAME OR NOT T_SOURCES OR NOT T_LABELS)
     message(FATAL_ERROR "klab_add_test needs NAME, SOURCES and LABELS")
   endif()
@@ -29,12 +32,26 @@ function(klab_add_test)
   target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} GTest::gmock GTest::gtest
                                            nlohmann_json::nlohmann_json klab_build_options)
   target_precompile_headers(${T_NAME} REUSE_FROM klab_test_pch)
-  add_test(NAME ${T_NAME} COMMAND ${T_NAME})
-  set_tests_properties(${T_NAME} PROPERTIES
-    LABELS "${T_LABELS}"
-    TIMEOUT ${T_TIMEOUT}
-    ENVIRONMENT "GTEST_OUTPUT=json:${CMAKE_SOURCE_DIR}/.klab/results/${T_NAME}.json;KLAB_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
-  if(T_COST)
-    set_tests_properties(${T_NAME} PROPERTIES COST ${T_COST})
+  if(NOT T_SHARDS)
+    set(T_SHARDS 1)
   endif()
+  foreach(shard RANGE 1 ${T_SHARDS})
+    set(test_name ${T_NAME})
+    set(report ${T_NAME})
+    set(env "")
+    if(T_SHARDS GREATER 1)
+      set(test_name ${T_NAME}.${shard})
+      set(report ${T_NAME}.${shard})
+      math(EXPR index "${shard} - 1")
+      set(env "GTEST_TOTAL_SHARDS=${T_SHARDS};GTEST_SHARD_INDEX=${index};")
+    endif()
+    add_test(NAME ${test_name} COMMAND ${T_NAME})
+    set_tests_properties(${test_name} PROPERTIES
+      LABELS "${T_LABELS}"
+      TIMEOUT ${T_TIMEOUT}
+      ENVIRONMENT "${env}GTEST_OUTPUT=json:${CMAKE_SOURCE_DIR}/.klab/results/${report}.json;KLAB_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+    if(T_COST)
+      set_tests_properties(${test_name} PROPERTIES COST ${T_COST})
+    endif()
+  endforeach()
 endfunction()
