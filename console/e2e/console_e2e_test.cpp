@@ -417,7 +417,8 @@ TEST_F(ConsoleE2E, OffsetResetOfAnEmptyGroupMovesKafkasCommittedOffsetToEarliest
   EXPECT_EQ(earliest.result.value("chosenAfterRefresh", ""), "earliest");
   EXPECT_EQ(earliest.result.value("status", 0), 200);
   EXPECT_EQ(earliest.result["offsets"],
-            nlohmann::json::parse(R"([{"topic":")" + topic + R"(","partition":0,"offset":0}])"));
+            nlohmann::json::parse(R"([{"topic":")" + topic +
+                                  R"(","partition":0,"offset":0,"previous":4}])"));
   EXPECT_EQ(earliest.result.value("committed", nlohmann::json::array()),
             nlohmann::json::array({"0"}));
   EXPECT_EQ(klab::testing::committed_offset(group, topic), 0);  // the log start

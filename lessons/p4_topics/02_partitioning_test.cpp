@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -13,6 +15,7 @@
 #include "klab/cluster/await.hpp"
 #include "klab/cluster/kafka_runtime.hpp"
 #include "klab/testing/delivery_ledger.hpp"
+#include "klab/testing/records.hpp"
 #include "klab/testing/test_cluster.hpp"
 #include "klab/testing/topology.hpp"
 
@@ -132,6 +135,58 @@ TEST(P4KeyPartitioning, KeyHashPartitionerPutsEveryKeyWhereTheJavaProducerDoes) 
   std::cout << differs << " of " << ks.size()
             << " keys land elsewhere with librdkafka's default partitioner (consistent_random)\n";
   EXPECT_GT(differs, 0) << "librdkafka's default hash is CRC32, not the Java client's murmur2";
+}
+
+// Where `klab produce --key-separator :` puts each key, read back from the topic.
+std::map<std::string, int> cli_partitions_of(const std::string& topic,
+                                             const std::vector<std::string>& ks,
+                                             const std::vector<std::string>& extra_flags = {}) {
+  std::string lines;
+  for (const auto& k : ks) lines += k + ':' + k + '\n';
+  auto input = std::filesystem::temp_directory_path() / (topic + ".txt");
+  std::ofstream(input) << lines;
+  std::string cmd = std::string("'") + KLAB_CLI + "' produce '" + topic + "' --key-separator :";
+  for (const auto& f : extra_flags) cmd += " " + f;
+  auto run =
+      klab::cluster::run_command({"sh", "-c", cmd + " < '" + input.string() + "'"}, scaled(60s));
+  std::filesystem::remove(input);
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  std::map<std::string, int> out;
+  for (const auto& r :
+       klab::testing::consume_until(cluster().client_config(), topic, ks.size(), scaled(60s)))
+    out[std::string(r.key().value_or(""))] = r.partition();
+  return out;
+}
+
+TEST(P4KeyPartitioning, CliPutsEveryKeyWhereTheJavaProducerDoes) {
+  KLAB_ROADMAP("4.2.1");
+  if (std::getenv("KLAB_CLIENT_PROPERTIES"))
+    KLAB_SKIP("the Java and CLI runs get no client properties file");
+  setenv("KLAB_BOOTSTRAP", cluster().bootstrap().c_str(), 1);
+  auto ks = keys(24);
+  auto java_topic = new_topic("cli-java");
+  auto runtime = klab::cluster::KafkaRuntime::locate(klab::cluster::LabPaths::discover());
+  std::vector<std::string> args{cluster().bootstrap(), java_topic};
+  args.insert(args.end(), ks.begin(), ks.end());
+  auto java_run = runtime.run_tool(KLAB_JAVA_KEYED_PRODUCER, args, scaled(120s));
+  ASSERT_EQ(java_run.exit_code, 0) << java_run.output;
+  std::map<std::string, int> java;
+  std::istringstream lines(java_run.output);
+  for (std::string k; lines >> k;) {
+    int p = -1;
+    if (lines >> p) java[k] = p;
+  }
+  ASSERT_EQ(java.size(), ks.size()) << java_run.output;
+
+  auto cli = cli_partitions_of(new_topic("cli-default"), ks);
+  ASSERT_EQ(cli.size(), ks.size());
+  for (const auto& k : ks) EXPECT_EQ(cli[k], java[k]) << k << ": `klab produce` by default";
+
+  // The same CLI with librdkafka's own default: the check above would catch that choice.
+  auto crc32 = cli_partitions_of(new_topic("cli-crc32"), ks, {"--partitioner consistent_random"});
+  int differs = 0;
+  for (const auto& k : ks) differs += crc32[k] != java[k];
+  EXPECT_GT(differs, 0) << "--partitioner consistent_random hashes with CRC32, not murmur2";
 }
 
 TEST(P4RoundRobin, RoundRobinPartitionerSpreadsKeylessRecordsExactlyEvenly) {

@@ -14,6 +14,7 @@
 #include "klab/cluster/await.hpp"
 #include "klab/testing/records.hpp"
 #include "klab/testing/test_cluster.hpp"
+#include "klab/testing/topology.hpp"
 
 KLAB_TEST_CLUSTER(.nodes = 1);
 
@@ -40,14 +41,14 @@ std::vector<std::string> numbered(const std::string& prefix, int n) {
   return v;
 }
 
-std::string create_topic(Admin& admin, const std::string& purpose, int partitions = 1,
-                         std::map<std::string, std::string> configs = {}) {
+std::string new_topic(const std::string& purpose, int partitions = 1,
+                      std::map<std::string, std::string> configs = {}) {
   auto topic = unique_name(purpose);
-  admin.create_topic({.name = topic,
-                      .partitions = partitions,
-                      .replication_factor = 1,
-                      .configs = std::move(configs)},
-                     scaled(30s));
+  // Not Admin::create_topic alone: CreateTopics returns once the controller committed the topic,
+  // and the broker may answer the next request before it applied that record
+  // (UNKNOWN_TOPIC_OR_PART). This waits until the broker's metadata shows every partition with a
+  // leader.
+  klab::testing::create_topic(topic, partitions, 1, configs);
   return topic;
 }
 
@@ -117,7 +118,7 @@ std::vector<std::string> read_all(const std::string& topic, IsolationLevel level
 
 TEST(AdminOnBroker, DescribeTopicConfigShowsOverridesAndDefaults) {
   Admin admin(cluster().client_config());
-  auto topic = create_topic(admin, "configs", 1, {{"retention.ms", "3600000"}});
+  auto topic = new_topic("configs", 1, {{"retention.ms", "3600000"}});
 
   auto configs = admin.describe_topic_config(topic, scaled(10s));
   ASSERT_FALSE(configs.empty());
@@ -159,7 +160,7 @@ TEST(AdminOnBroker, DescribeBrokerConfigShowsTheServerProperties) {
 
 TEST(AdminOnBroker, CreatePartitionsGrowsTheTopic) {
   Admin admin(cluster().client_config());
-  auto topic = create_topic(admin, "grow", 1);
+  auto topic = new_topic("grow", 1);
   admin.create_partitions(topic, 3, scaled(30s));
   EXPECT_TRUE(await_until([&] { return partition_count(admin, topic) == 3; }, scaled(10s)))
       << "metadata still shows " << partition_count(admin, topic) << " partition(s)";
@@ -167,7 +168,7 @@ TEST(AdminOnBroker, CreatePartitionsGrowsTheTopic) {
 
 TEST(AdminOnBroker, CreatePartitionsRefusesToShrink) {
   Admin admin(cluster().client_config());
-  auto topic = create_topic(admin, "shrink", 3);
+  auto topic = new_topic("shrink", 3);
   auto fewer = error_of([&] { admin.create_partitions(topic, 2, scaled(30s)); });
   EXPECT_EQ(fewer, RD_KAFKA_RESP_ERR_INVALID_PARTITIONS) << fewer;
   EXPECT_THAT(fewer.message(), HasSubstr("3")) << "the broker names the current count";
@@ -182,7 +183,7 @@ TEST(AdminOnBroker, CreatePartitionsRefusesToShrink) {
 TEST(AdminOnBroker, AlterGroupOffsetsMovesAnEmptyGroup) {
   auto base = cluster().client_config();
   Admin admin(base);
-  auto topic = create_topic(admin, "replay");
+  auto topic = new_topic("replay");
   auto group = unique_name("group");
   klab::testing::produce_values(base, topic, numbered("r", 10));
   {
@@ -210,7 +211,7 @@ TEST(AdminOnBroker, AlterGroupOffsetsMovesAnEmptyGroup) {
 TEST(AdminOnBroker, AlterGroupOffsetsCreatesAGroupThatDoesNotExistYet) {
   auto base = cluster().client_config();
   Admin admin(base);
-  auto topic = create_topic(admin, "fresh");
+  auto topic = new_topic("fresh");
   auto group = unique_name("new-group");
   klab::testing::produce_values(base, topic, numbered("r", 5));
   admin.alter_group_offsets(group, {{topic, 0, 3}}, scaled(10s));
@@ -226,7 +227,7 @@ TEST(AdminOnBroker, AlterGroupOffsetsCreatesAGroupThatDoesNotExistYet) {
 TEST(AdminOnBroker, AlterGroupOffsetsIsRefusedWhileMembersAreActive) {
   auto base = cluster().client_config();
   Admin admin(base);
-  auto topic = create_topic(admin, "busy");
+  auto topic = new_topic("busy");
   auto group = unique_name("group");
   klab::testing::produce_values(base, topic, numbered("r", 3));
   Consumer c(klab::testing::consumer_config(base, group));
@@ -242,7 +243,7 @@ TEST(AdminOnBroker, AlterGroupOffsetsIsRefusedWhileMembersAreActive) {
 TEST(AdminOnBroker, DeleteGroupRemovesAnEmptyGroupButNotAnActiveOne) {
   auto base = cluster().client_config();
   Admin admin(base);
-  auto topic = create_topic(admin, "groups");
+  auto topic = new_topic("groups");
   auto group = unique_name("group");
   klab::testing::produce_values(base, topic, numbered("r", 3));
   Consumer c(klab::testing::consumer_config(base, group));
@@ -267,7 +268,7 @@ TEST(AdminOnBroker, DeleteGroupRemovesAnEmptyGroupButNotAnActiveOne) {
 TEST(AdminOnBroker, WatermarkHighIsTheLogEndEvenWithAnOpenTransaction) {
   auto base = cluster().client_config();
   Admin admin(base);
-  auto topic = create_topic(admin, "open-txn");
+  auto topic = new_topic("open-txn");
   klab::testing::produce_values(base, topic, numbered("plain-", 3));
 
   Producer txn(transactional_config(unique_name("txn")));
@@ -297,7 +298,7 @@ TEST(AdminOnBroker, WatermarkHighIsTheLogEndEvenWithAnOpenTransaction) {
 
 TEST(TransactionsOnBroker, CommittedTransactionIsVisibleToReadCommitted) {
   Admin admin(cluster().client_config());
-  auto topic = create_topic(admin, "committed");
+  auto topic = new_topic("committed");
   Producer p(transactional_config(unique_name("txn")));
   ASSERT_FALSE(p.init_transactions(scaled(30s)));
   ASSERT_FALSE(p.begin_transaction());
@@ -313,7 +314,7 @@ TEST(TransactionsOnBroker, CommittedTransactionIsVisibleToReadCommitted) {
 
 TEST(TransactionsOnBroker, AbortedTransactionIsInvisibleToReadCommitted) {
   Admin admin(cluster().client_config());
-  auto topic = create_topic(admin, "aborted");
+  auto topic = new_topic("aborted");
   Producer p(transactional_config(unique_name("txn")));
   ASSERT_FALSE(p.init_transactions(scaled(30s)));
 
@@ -336,8 +337,8 @@ TEST(TransactionsOnBroker, AbortedTransactionIsInvisibleToReadCommitted) {
 TEST(TransactionsOnBroker, SendOffsetsToTransactionCommitsTheConsumersOffsetsAtomically) {
   auto base = cluster().client_config();
   Admin admin(base);
-  auto input = create_topic(admin, "input");
-  auto output = create_topic(admin, "output");
+  auto input = new_topic("input");
+  auto output = new_topic("output");
   auto group = unique_name("processor");
   klab::testing::produce_values(base, input, numbered("in-", 5));
 
@@ -383,7 +384,7 @@ TEST(TransactionsOnBroker, SendOffsetsToTransactionCommitsTheConsumersOffsetsAto
 
 TEST(TransactionsOnBroker, ANewerProducerWithTheSameIdFencesTheOlderOne) {
   Admin admin(cluster().client_config());
-  auto topic = create_topic(admin, "fenced");
+  auto topic = new_topic("fenced");
   auto id = unique_name("txn");
   Producer old_one(transactional_config(id));
   ASSERT_FALSE(old_one.init_transactions(scaled(30s)));
@@ -413,7 +414,7 @@ TEST(TransactionsOnBroker, TransactionCallsWithoutTransactionalIdAreRefused) {
 TEST(ConsumerStatsOnBroker, ALiveConsumersStatisticsParse) {
   auto base = cluster().client_config();
   Admin admin(base);
-  auto topic = create_topic(admin, "stats");
+  auto topic = new_topic("stats");
   klab::testing::produce_values(base, topic, numbered("s", 5));
 
   klab::client::ConsumerStatsCollector stats;

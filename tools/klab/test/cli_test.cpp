@@ -68,8 +68,10 @@ class LabHome {
   fs::path dir_;
 };
 
+// From 14000-19999, below the 20000+ where test clusters of other binaries pick theirs: a lab
+// this binary stops and starts again keeps its port, which no parallel test can take meanwhile.
 std::uint16_t free_port() {
-  auto p = klab::cluster::find_free_port_block(1);
+  auto p = klab::cluster::find_free_port_block(1, 14000, 20000);
   if (!p) throw std::runtime_error("no free port");
   return *p;
 }
@@ -197,7 +199,7 @@ TEST_F(KlabCli, NodeThatDiesDuringStartupShowsTheTailOfItsLog) {
   in.close();
   text = std::regex_replace(text, std::regex("node.id=.*"), "node.id=7");
   std::ofstream(meta) << text;
-  auto r = home.run({"up"});
+  auto r = home.run({"up", "--no-console"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.output.find("node 1 died during start-up"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("Stored node id 7"), std::string::npos)
@@ -270,7 +272,8 @@ class KlabCliOnRunningLab : public ::testing::Test {
   static void SetUpTestSuite() {
     unsetenv("KLAB_BOOTSTRAP");
     home_ = new LabHome();
-    auto up = home_->run({"up", "--nodes", "1", "--port", std::to_string(free_port())});
+    auto up =
+        home_->run({"up", "--nodes", "1", "--port", std::to_string(free_port()), "--no-console"});
     ASSERT_EQ(up.exit_code, 0) << up.output;
   }
   static void TearDownTestSuite() {
