@@ -79,6 +79,7 @@ void TestCluster::start() {
   spec.state_dir = state_dir_;
   spec.broker_properties = request_.broker_properties;
   spec.die_with_parent = true;
+  spec.light_jvm = true;  // tests need correct brokers, not fast ones: half the start-up CPU
   local_ = std::make_unique<klab::cluster::LocalCluster>(paths, spec);
   auto t0 = std::chrono::steady_clock::now();
   local_->up();

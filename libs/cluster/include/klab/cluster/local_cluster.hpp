@@ -96,6 +96,7 @@ class LocalCluster {
   std::uint16_t controller_port(int id) const;
   std::uint16_t metrics_port(int id) const;
   /// Throws ClusterError naming the first of the node's ports that something else holds.
+  void await_node_ports_released(int id) const;
   void check_node_ports_free(int id) const;
 
   LabPaths paths_;
