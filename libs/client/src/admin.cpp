@@ -407,8 +407,21 @@ ClusterDescription Admin::describe_cluster(std::chrono::milliseconds timeout) {
 WatermarkOffsets Admin::watermark_offsets(const std::string& topic, std::int32_t partition,
                                           std::chrono::milliseconds timeout) {
   WatermarkOffsets w;
-  auto err = rd_kafka_query_watermark_offsets(impl_->handle(), topic.c_str(), partition, &w.low,
-                                              &w.high, detail::to_ms(timeout));
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  rd_kafka_resp_err_t err;
+  for (;;) {
+    auto left = std::max(std::chrono::milliseconds(1),
+                         std::chrono::duration_cast<std::chrono::milliseconds>(
+                             deadline - std::chrono::steady_clock::now()));
+    err = rd_kafka_query_watermark_offsets(impl_->handle(), topic.c_str(), partition, &w.low,
+                                           &w.high, detail::to_ms(left));
+    bool propagating = err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION ||
+                       err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+                       err == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION ||
+                       err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE;
+    if (!propagating || std::chrono::steady_clock::now() + 100ms >= deadline) break;
+    std::this_thread::sleep_for(100ms);
+  }
   if (err)
     throw KafkaException(Error(err),
                          "watermark offsets of " + topic + "/" + std::to_string(partition));

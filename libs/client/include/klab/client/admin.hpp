@@ -162,8 +162,10 @@ class Admin {
   /// offset even while a transaction is open: Admin's handle asks with read_uncommitted. (With
   /// librdkafka's default read_committed, rd_kafka_query_watermark_offsets answers the last
   /// stable offset, the first offset of the oldest open transaction, as a consumer sees it.)
-  /// Errors: KafkaException UNKNOWN_TOPIC_OR_PART, _UNKNOWN_PARTITION, NOT_LEADER_FOR_PARTITION,
-  /// _TIMED_OUT.
+  /// A topic created a moment ago may not yet be in the metadata of the broker that answers,
+  /// and a leader may be moving: those answers are asked again until `timeout`.
+  /// Errors: KafkaException UNKNOWN_TOPIC_OR_PART, _UNKNOWN_PARTITION, NOT_LEADER_FOR_PARTITION
+  /// (still so when `timeout` ends), _TIMED_OUT.
   WatermarkOffsets watermark_offsets(const std::string& topic, std::int32_t partition,
                                      std::chrono::milliseconds timeout);
 

@@ -21,6 +21,10 @@ inline constexpr std::string_view socket_timeout_ms = "socket.timeout.ms";
 /// Proactive metadata refresh period in ms. Default 300000.
 inline constexpr std::string_view topic_metadata_refresh_interval_ms =
     "topic.metadata.refresh.interval.ms";
+/// How long a producer waits for a topic missing from metadata to appear before failing its
+/// records with UNKNOWN_TOPIC_OR_PART. Default 30000.
+inline constexpr std::string_view topic_metadata_propagation_max_ms =
+    "topic.metadata.propagation.max.ms";
 /// Metadata cache max age in ms. Default 900000.
 inline constexpr std::string_view metadata_max_age_ms = "metadata.max.age.ms";
 /// Maximum protocol request size in bytes. Default 1000000.
@@ -79,6 +83,10 @@ inline constexpr std::string_view retries = "retries";
 inline constexpr std::string_view retry_backoff_ms = "retry.backoff.ms";
 /// Maximum records waiting in the producer queue; 0 = no limit. Default 100000.
 inline constexpr std::string_view queue_buffering_max_messages = "queue.buffering.max.messages";
+/// Outstanding produce requests to a broker above which the producer stops forming new batches
+/// and waits (lets batches fill). Default 1.
+inline constexpr std::string_view queue_buffering_backpressure_threshold =
+    "queue.buffering.backpressure.threshold";
 /// Maximum KiB waiting in the producer queue. Default 1048576.
 inline constexpr std::string_view queue_buffering_max_kbytes = "queue.buffering.max.kbytes";
 /// Key -> partition function (consistent_random, murmur2_random = Java's, ...). Default
