@@ -168,15 +168,17 @@ void MetricsCollector::scrape_once() {
       auto samples = klab::cluster::scrape_metrics(b.url, scrape_timeout);
       b.up = true;
       fill_gauges(b, samples);
+      b.topic_messages_total = per_topic(samples, "kafka_server_messages_in_total");
       auto prev = last_.find(b.url);
-      if (prev != last_.end())
-        fill_rates(b, prev->second.second, samples,
-                   static_cast<double>(t - prev->second.first) / 1000.0);
+      if (prev != last_.end()) {
+        b.rate_window_ms = t - prev->second.first;
+        fill_rates(b, prev->second.second, samples, static_cast<double>(b.rate_window_ms) / 1000.0);
+      }
       last_[b.url] = {t, std::move(samples)};
     } catch (const std::exception& e) {
       b.up = false;
       b.error = e.what();
-      last_.erase(b.url);  // the next answer starts a new pair of scrapes
+      // The last answer stays the base: the next rate covers the gap, so no record drops out.
       if (first_error.empty()) first_error = e.what();
     }
     if (b.kafka_version && !next->kafka_version) next->kafka_version = b.kafka_version;
@@ -190,6 +192,7 @@ void MetricsCollector::scrape_once() {
       t.bytes_in += r.bytes_in;
       t.bytes_out += r.bytes_out;
     }
+    for (const auto& [topic, n] : b.topic_messages_total) next->topic_messages_total[topic] += n;
     for (const auto& [key, bytes] : b.log_size_bytes) sizes[key] = std::max(sizes[key], bytes);
   }
   for (const auto& [key, bytes] : sizes) next->topic_size_bytes[key.first] += bytes;
@@ -199,9 +202,12 @@ void MetricsCollector::scrape_once() {
     next->reason = "no broker's metrics exporter answered (" + first_error +
                    "): is the cluster running? (`klab status`)";
 
-  MetricsPoint point{next->at_ms, {}, next->topics};
+  MetricsPoint point{.t_ms = next->at_ms, .topics = next->topics};
   for (const auto& b : next->brokers)
-    if (b.rates) point.brokers[b.id] = *b.rates;
+    if (b.rates) {
+      point.brokers[b.id] = *b.rates;
+      point.windows_ms[b.id] = b.rate_window_ms;
+    }
 
   std::vector<std::function<void(const MetricsState&)>> listeners;
   {

@@ -32,11 +32,15 @@ struct BrokerMetrics {
   std::string url;
   bool up = false;
   std::string error;           ///< why the last scrape failed
-  std::optional<Rates> rates;  ///< nullopt until two scrapes in a row answered
+  std::optional<Rates> rates;  ///< nullopt until two scrapes answered
+  /// The time the rates cover: since the previous answer of this broker's exporter (a failed
+  /// scrape in between widens it, so nothing appended meanwhile drops out of the rates).
+  std::int64_t rate_window_ms = 0;
   std::optional<double> under_replicated, offline_partitions, active_controller,
       request_handler_idle_ratio;
   std::map<std::string, Latency> request_latency_ms;  ///< Produce, FetchConsumer, Fetch, Metadata
   std::map<std::string, Rates> topic_rates;
+  std::map<std::string, double> topic_messages_total;  ///< the counters the rates come from
   std::optional<double> raft_leader, raft_epoch, raft_high_watermark, raft_log_end_offset;
   std::optional<std::string> kafka_version;
   std::map<std::pair<std::string, std::int32_t>, double> log_size_bytes;
@@ -48,6 +52,8 @@ struct MetricsState {
   std::int64_t at_ms = 0;
   std::vector<BrokerMetrics> brokers;
   std::map<std::string, Rates> topics;  ///< summed over brokers
+  /// Records appended to each topic since its brokers started (MessagesInPerSec's count).
+  std::map<std::string, double> topic_messages_total;
   /// Bytes on disk of one copy of each topic (the largest replica of each partition).
   std::map<std::string, double> topic_size_bytes;
   std::optional<std::string> kafka_version;
@@ -56,6 +62,7 @@ struct MetricsState {
 struct MetricsPoint {
   std::int64_t t_ms = 0;
   std::map<std::int32_t, Rates> brokers;
+  std::map<std::int32_t, std::int64_t> windows_ms;  ///< each broker's rate_window_ms
   std::map<std::string, Rates> topics;
 };
 

@@ -213,11 +213,15 @@ json metrics_json(const MetricsState& m) {
                        {"request_latency_ms", latency}});
   }
   json topics = json::array();
-  for (const auto& [name, r] : m.topics)
+  for (const auto& [name, r] : m.topics) {
+    auto total = m.topic_messages_total.find(name);
     topics.push_back({{"topic", name},
                       {"messages_in_per_sec", r.messages_in},
+                      {"messages_in_total",
+                       total == m.topic_messages_total.end() ? json(nullptr) : json(total->second)},
                       {"bytes_in_per_sec", r.bytes_in},
                       {"bytes_out_per_sec", r.bytes_out}});
+  }
   return {{"available", m.available},
           {"reason", m.available ? json(nullptr) : json(m.reason)},
           {"at_ms", m.at_ms},
@@ -234,11 +238,13 @@ json metrics_history_json(const std::vector<MetricsPoint>& history) {
     t_ms.push_back(p.t_ms);
     for (const auto& [id, r] : p.brokers) {
       auto& b = brokers[std::to_string(id)];
-      for (const char* k : {"messages_in", "bytes_in", "bytes_out"})
+      for (const char* k : {"messages_in", "bytes_in", "bytes_out", "window_ms"})
         if (!b.contains(k)) b[k] = json(std::vector<double>(i, 0.0));
       b["messages_in"].push_back(r.messages_in);
       b["bytes_in"].push_back(r.bytes_in);
       b["bytes_out"].push_back(r.bytes_out);
+      auto w = p.windows_ms.find(id);
+      b["window_ms"].push_back(w == p.windows_ms.end() ? 0.0 : static_cast<double>(w->second));
     }
     for (const auto& [name, r] : p.topics) {
       auto& t = topics[name];
