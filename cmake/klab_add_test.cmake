@@ -1,9 +1,10 @@
 # klab_add_test(NAME <name> SOURCES <files...> [LIBS <targets...>] LABELS <labels...>
-#               [TIMEOUT <s>] [COST <s>] [SHARDS <n>])
+#               [TIMEOUT <s>] [COST <s>] [SHARDS <gtest filter>...])
 #
-# SHARDS: run the binary as n CTest entries (<name>.1 ... <name>.n), each a GoogleTest shard
-# with its own cluster and report, so a long binary whose tests mostly wait on brokers runs
-# side by side instead of alone at the end. COST is then the cost of one shard.
+# SHARDS: run the binary as several CTest entries (<name>.1, <name>.2, ...), one per GoogleTest
+# filter given (positive patterns only) plus a last one with every test the filters leave out, each with its own cluster
+# and report: a long binary whose tests mostly wait on brokers then runs side by side instead of
+# alone at the end. Filters are chosen by measured test times; COST is that of the longest shard.
 # COST: the binary's usual run time in seconds. CTest starts costly tests first, so on a fresh
 # clone (no timing history yet) a long test does not begin last and run alone at the end.
 # Labels: unit (no network), mock (librdkafka mock cluster), broker (real cluster),
@@ -21,7 +22,7 @@ target_precompile_headers(klab_test_pch PRIVATE
   <chrono> <functional> <map> <memory> <optional> <set> <string> <thread> <vector>)
 
 function(klab_add_test)
-  cmake_parse_arguments(T "" "NAME;TIMEOUT;COST;SHARDS" "SOURCES;LIBS;LABELS" ${ARGN})
+  cmake_parse_arguments(T "" "NAME;TIMEOUT;COST" "SOURCES;LIBS;LABELS;SHARDS" ${ARGN})
   if(NOT T_NAME OR NOT T_SOURCES OR NOT T_LABELS)
     message(FATAL_ERROR "klab_add_test needs NAME, SOURCES and LABELS")
   endif()
@@ -32,24 +33,28 @@ function(klab_add_test)
   target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} GTest::gmock GTest::gtest
                                            nlohmann_json::nlohmann_json klab_build_options)
   target_precompile_headers(${T_NAME} REUSE_FROM klab_test_pch)
-  if(NOT T_SHARDS)
-    set(T_SHARDS 1)
+  set(filters "")
+  if(T_SHARDS)
+    list(JOIN T_SHARDS ":" covered)
+    set(filters ${T_SHARDS} "-${covered}")
+  else()
+    set(filters "*")
   endif()
-  foreach(shard RANGE 1 ${T_SHARDS})
+  list(LENGTH filters shard_count)
+  set(shard 0)
+  foreach(filter IN LISTS filters)
+    math(EXPR shard "${shard} + 1")
     set(test_name ${T_NAME})
-    set(report ${T_NAME})
     set(env "")
-    if(T_SHARDS GREATER 1)
+    if(shard_count GREATER 1)
       set(test_name ${T_NAME}.${shard})
-      set(report ${T_NAME}.${shard})
-      math(EXPR index "${shard} - 1")
-      set(env "GTEST_TOTAL_SHARDS=${T_SHARDS};GTEST_SHARD_INDEX=${index};")
+      set(env "GTEST_FILTER=${filter};")
     endif()
     add_test(NAME ${test_name} COMMAND ${T_NAME})
     set_tests_properties(${test_name} PROPERTIES
       LABELS "${T_LABELS}"
       TIMEOUT ${T_TIMEOUT}
-      ENVIRONMENT "${env}GTEST_OUTPUT=json:${CMAKE_SOURCE_DIR}/.klab/results/${report}.json;KLAB_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+      ENVIRONMENT "${env}GTEST_OUTPUT=json:${CMAKE_SOURCE_DIR}/.klab/results/${test_name}.json;KLAB_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
     if(T_COST)
       set_tests_properties(${test_name} PROPERTIES COST ${T_COST})
     endif()
