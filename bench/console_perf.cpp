@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "klab/client/admin.hpp"
+#include "klab/client/config_keys.hpp"
 #include "klab/client/producer.hpp"
 #include "klab/cluster/broker_metrics.hpp"
 #include "klab/cluster/lab_paths.hpp"
@@ -115,7 +116,7 @@ int main(int argc, char** argv) {
   try {
     auto paths = klab::cluster::LabPaths::discover();
     auto target = klab::cluster::resolve_target(paths);
-    auto config = klab::cluster::client_config(target).set("log_level", "3");
+    auto config = klab::cluster::client_config(target).set(klab::client::keys::log_level, "3");
     klab::client::Admin admin(config);
     create_load(admin, config, o);
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "klab/client/admin.hpp"
+#include "klab/client/config_keys.hpp"
 #include "klab/client/consumer.hpp"
 #include "klab/client/producer.hpp"
 #include "klab/cluster/lab_paths.hpp"
@@ -58,7 +59,8 @@ std::string unique(const std::string& what) {
 
 void produce(const klab::client::Config& base, const std::string& topic, long records) {
   auto config = base;
-  config.set("linger.ms", "20").set("queue.buffering.max.messages", "1000000");
+  config.set(klab::client::keys::linger_ms, "20")
+      .set(klab::client::keys::queue_buffering_max_messages, "1000000");
   klab::client::Producer producer(config);
   const std::string value(100, 'x');
   std::atomic<long> failed{0};
@@ -81,7 +83,8 @@ void produce(const klab::client::Config& base, const std::string& topic, long re
 klab::client::Config consumer_config(const klab::client::Config& base, const std::string& group) {
   auto config = base;
   config.group_id(group);
-  config.set("auto.offset.reset", "earliest").set("enable.auto.commit", "false");
+  config.set(klab::client::keys::auto_offset_reset, "earliest")
+      .set(klab::client::keys::enable_auto_commit, "false");
   return config;
 }
 

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "klab/client/admin.hpp"
+#include "klab/client/config_keys.hpp"
 #include "klab/client/producer.hpp"
 #include "klab/cluster/lab_paths.hpp"
 #include "klab/cluster/target.hpp"
@@ -65,7 +66,7 @@ Result run_once(const klab::client::Config& base, const Mode& mode, const Option
   config.enable_idempotence(true).linger_ms(5);
   // A small local queue (~50 ms of records) paces send() to the broker, so "commit every 100 ms"
   // covers 100 ms of produced records instead of whatever fit into librdkafka's 100k queue.
-  config.set("queue.buffering.max.messages", "10000");
+  config.set(klab::client::keys::queue_buffering_max_messages, "10000");
   if (mode.commit_interval)
     config.transactional_id("transactional-perf-" + std::to_string(::getpid()) + "-" +
                             std::to_string(index));

@@ -9,8 +9,6 @@
 #include "klab/testing/records.hpp"
 #include "klab/testing/test_cluster.hpp"
 
-KLAB_TEST_CLUSTER(.nodes = 3);
-
 namespace {
 using namespace std::chrono_literals;
 using klab::testing::cluster;

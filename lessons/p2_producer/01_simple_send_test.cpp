@@ -8,9 +8,6 @@
 #include "klab/testing/test_cluster.hpp"
 #include "klab/testing/topology.hpp"
 
-// Auto-creation off: a topic exists only when a lesson creates it.
-KLAB_TEST_CLUSTER(.nodes = 1, .broker_properties = {{"auto.create.topics.enable", "false"}});
-
 namespace {
 using namespace std::chrono_literals;
 using klab::client::Consumer;

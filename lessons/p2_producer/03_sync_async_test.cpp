@@ -4,6 +4,7 @@
 
 #include <atomic>
 
+#include "klab/client/config_keys.hpp"
 #include "klab/client/producer.hpp"
 #include "klab/client/producer_stats.hpp"
 #include "klab/cluster/await.hpp"
@@ -23,9 +24,10 @@ using klab::testing::unique_name;
 // Small batches: each holds a few records, so a burst of sends becomes many produce requests.
 Config stats_config(StatsCollector& stats) {
   auto c = cluster().client_config();
-  c.acks("1").linger_ms(0).batch_size(2000).set("max.in.flight.requests.per.connection", "5");
+  c.acks("1").linger_ms(0).batch_size(2000).set(
+      klab::client::keys::max_in_flight_requests_per_connection, "5");
   // Build several requests per wake-up instead of one (librdkafka's default threshold is 1).
-  c.set("queue.buffering.backpressure.threshold", "10");
+  c.set(klab::client::keys::queue_buffering_backpressure_threshold, "10");
   c.statistics_interval_ms(100).statistics_handler(stats.handler());
   return c;
 }

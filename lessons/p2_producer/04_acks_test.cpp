@@ -6,18 +6,13 @@
 #include <atomic>
 #include <thread>
 
+#include "klab/client/config_keys.hpp"
 #include "klab/client/producer.hpp"
 #include "klab/cluster/await.hpp"
 #include "klab/testing/chaos_test.hpp"
 #include "klab/testing/delivery_ledger.hpp"
 #include "klab/testing/test_cluster.hpp"
 #include "klab/testing/topology.hpp"
-
-// Faster fencing of a killed broker (default 9 s) keeps each failover short; no auto-created
-// topics, so a mistyped topic fails (10_failure_handling).
-KLAB_TEST_CLUSTER(.nodes = 3, .broker_properties = {{"broker.session.timeout.ms", "6000"},
-                                                    {"broker.heartbeat.interval.ms", "1000"},
-                                                    {"auto.create.topics.enable", "false"}});
 
 namespace {
 using namespace std::chrono_literals;
@@ -30,7 +25,7 @@ using klab::testing::unique_name;
 
 Config producer_config(std::string_view acks) {
   auto c = cluster().client_config();
-  c.acks(acks).set("enable.idempotence", "false").linger_ms(5);
+  c.acks(acks).set(klab::client::keys::enable_idempotence, "false").linger_ms(5);
   return c;
 }
 
@@ -269,7 +264,7 @@ TEST_F(P2Acks, AcksAllWithTwoOfThreeReplicasStoppedFailsEverySendWithNotEnoughRe
   local.stop_node(followers[1]);
 
   // retries=0: the broker's error reaches the callback as is, not as a timeout after retries.
-  auto config = producer_config("all").set("retries", "0");
+  auto config = producer_config("all").set(klab::client::keys::retries, "0");
   DeliveryLedger ledger(topic);
   Producer producer(config);
   for (int i = 0; i < 50; ++i) ASSERT_FALSE(ledger.send(producer, "k"));

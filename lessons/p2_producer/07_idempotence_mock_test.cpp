@@ -3,6 +3,7 @@
 // already in flight. (Duplicates from retries are shown on the real cluster, 09_retries.)
 #include <gtest/gtest.h>
 
+#include "klab/client/config_keys.hpp"
 #include "klab/client/producer.hpp"
 #include "klab/cluster/await.hpp"
 #include "klab/testing/delivery_ledger.hpp"
@@ -29,7 +30,7 @@ class P2IdempotenceOnMockCluster : public klab::testing::MockClusterTest {
 
   Config producer_config(bool idempotent) {
     auto c = mock_.client_config();
-    c.acks("all").set("enable.idempotence", idempotent ? "true" : "false");
+    c.acks("all").set(klab::client::keys::enable_idempotence, idempotent ? "true" : "false");
     return c;
   }
 
@@ -50,7 +51,8 @@ class P2IdempotenceOnMockCluster : public klab::testing::MockClusterTest {
 // Several small batches in flight at once; librdkafka's max.in.flight default is 1,000,000,
 // so cap it at Kafka's usual 5.
 Config in_flight(Config c) {
-  return c.batch_size(1'000).linger_ms(0).set("max.in.flight.requests.per.connection", "5");
+  return c.batch_size(1'000).linger_ms(0).set(
+      klab::client::keys::max_in_flight_requests_per_connection, "5");
 }
 
 TEST_F(P2IdempotenceOnMockCluster,

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <memory>
 
+#include "klab/client/config_keys.hpp"
 #include "klab/client/producer.hpp"
 #include "klab/cluster/await.hpp"
 #include "klab/testing/chaos_test.hpp"
@@ -44,7 +45,9 @@ TEST_F(P2Retries, LeaderBackWithinDeliveryTimeoutMeansEveryRecordIsDelivered) {
   KLAB_ROADMAP("2.3.1");
   auto topic = single_replica_topic("comeback");
   DeliveryLedger ledger(topic);
-  Producer producer(base_config().set("enable.idempotence", "true").delivery_timeout_ms(90'000));
+  Producer producer(base_config()
+                        .set(klab::client::keys::enable_idempotence, "true")
+                        .delivery_timeout_ms(90'000));
   for (int i = 0; i < 50; ++i) ASSERT_FALSE(ledger.send(producer, "k"));
   ASSERT_FALSE(producer.flush(scaled(30s)));
 
@@ -66,8 +69,8 @@ TEST_F(P2Retries, LeaderBackWithinDeliveryTimeoutMeansEveryRecordIsDelivered) {
 // passes, the producer cannot know whether they were written.
 Config short_timeout_config() {
   return base_config()
-      .set("enable.idempotence", "false")
-      .set("socket.timeout.ms", "1000")
+      .set(klab::client::keys::enable_idempotence, "false")
+      .set(klab::client::keys::socket_timeout_ms, "1000")
       .delivery_timeout_ms(3'000);
 }
 
@@ -134,8 +137,8 @@ std::size_t duplicates_when_retrying(bool idempotent) {
   // librdkafka reports a timed-out request as a client-level error before it retries.
   auto timeouts = std::make_shared<std::atomic<int>>(0);
   auto config = base_config()
-                    .set("enable.idempotence", idempotent ? "true" : "false")
-                    .set("socket.timeout.ms", "1000")
+                    .set(klab::client::keys::enable_idempotence, idempotent ? "true" : "false")
+                    .set(klab::client::keys::socket_timeout_ms, "1000")
                     .delivery_timeout_ms(60'000);
   config.error_handler([timeouts](const klab::Error& e) {
     if (e.to_string().find("timed out") != std::string::npos) ++*timeouts;

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "klab/client/admin.hpp"
+#include "klab/client/config_keys.hpp"
 #include "klab/client/consumer.hpp"
 #include "klab/client/producer.hpp"
 #include "klab/cluster/await.hpp"
@@ -36,7 +37,7 @@ TEST(P2FailureHandling, RecordOverTheClientsMessageMaxBytesIsRefusedBySendItself
   KLAB_ROADMAP("2.3.2");
   auto topic = unique_name("big");
   klab::testing::create_topic(topic, 1, 1);
-  Producer producer(cluster().client_config().set("message.max.bytes", "100000"));
+  Producer producer(cluster().client_config().set(klab::client::keys::message_max_bytes, "100000"));
   bool called = false;
   auto err = producer.send({.topic = topic, .value = std::string(200'000, 'x')},
                            [&](const DeliveryReport&) { called = true; });
@@ -63,7 +64,8 @@ TEST(P2FailureHandling, UnknownTopicWithAutoCreationOffFailsInsteadOfAppearing) 
   KLAB_ROADMAP("2.3.2");
   auto topic = unique_name("typo");
   // How long librdkafka waits for a new topic to show up in metadata before giving up.
-  Producer producer(cluster().client_config().set("topic.metadata.propagation.max.ms", "2000"));
+  Producer producer(
+      cluster().client_config().set(klab::client::keys::topic_metadata_propagation_max_ms, "2000"));
   auto report = producer.send_sync({.topic = topic, .value = "v"}, scaled(30s));
   if (cluster().external() && !report.error)
     KLAB_SKIP("the external cluster created "
@@ -102,7 +104,7 @@ TEST_F(P2NotEnoughReplicas, TooFewInSyncReplicasFailsAcksAllWithNotEnoughReplica
   KLAB_ROADMAP("2.3.2");
   auto topic = unique_name("minisr");
   topic_missing_a_replica(topic);
-  Producer all(cluster().client_config().acks("all").set("retries", "0"));
+  Producer all(cluster().client_config().acks("all").set(klab::client::keys::retries, "0"));
   auto report = all.send_sync({.topic = topic, .value = "v"}, scaled(30s));
   EXPECT_EQ(report.error.code(), RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS) << report.error.to_string();
   EXPECT_TRUE(report.error.retriable()) << "it may pass once replicas catch up";
@@ -116,7 +118,7 @@ TEST_F(P2NotEnoughReplicas, TooFewInSyncReplicasFailsAcksAllWithNotEnoughReplica
 TEST(P2FailureHandling, InvalidConfigFailsAtTheLineThatSetsItNamingTheKey) {
   KLAB_ROADMAP("2.3.2");
   try {
-    Config().set("acks", "most");
+    Config().set(klab::client::keys::acks, "most");
     FAIL() << "acks=most was accepted";
   } catch (const KafkaException& e) {
     EXPECT_EQ(e.error().code(), RD_KAFKA_RESP_ERR__INVALID_ARG);
@@ -125,7 +127,7 @@ TEST(P2FailureHandling, InvalidConfigFailsAtTheLineThatSetsItNamingTheKey) {
   // librdkafka takes any count of acks; the broker knows only 0, 1 and all.
   auto topic = unique_name("acks2");
   klab::testing::create_topic(topic, 1, 1);
-  Producer two(cluster().client_config().acks("2").set("retries", "0"));
+  Producer two(cluster().client_config().acks("2").set(klab::client::keys::retries, "0"));
   auto report = two.send_sync({.topic = topic, .value = "v"}, scaled(30s));
   EXPECT_EQ(report.error.code(), RD_KAFKA_RESP_ERR_INVALID_REQUIRED_ACKS)
       << report.error.to_string();
@@ -178,7 +180,8 @@ TEST_F(P2NotEnoughReplicas, CallbackReSendsRetriableFailuresAndParksTheRestSoNon
   FailureSorter sorter;
   // batch.size below the topic cap keeps each oversized record in a batch of its own, so the
   // broker's rejection hits only that record.
-  Producer producer(cluster().client_config().acks("all").set("retries", "0").batch_size(8000));
+  Producer producer(
+      cluster().client_config().acks("all").set(klab::client::keys::retries, "0").batch_size(8000));
   for (int i = 0; i < 100; ++i) {
     auto record = ledger.next("order-" + std::to_string(i % 10), i % 10 == 9 ? 20'000 : 100);
     ASSERT_FALSE(producer.send(record, sorter.watch(record, ledger.track(record))));

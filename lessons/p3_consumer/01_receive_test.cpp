@@ -15,9 +15,6 @@
 #include "klab/testing/test_cluster.hpp"
 #include "klab/testing/topology.hpp"
 
-// Short session timeouts keep the rebalance lessons (02, 04) quick.
-KLAB_TEST_CLUSTER(.nodes = 3, .broker_properties = {{"group.min.session.timeout.ms", "2000"}});
-
 struct Payment {
   std::string id;
   long amount = 0;

@@ -3,6 +3,8 @@
 // rebalance; one broker coordinates each group.
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <limits>
 #include <set>
 
 #include "klab/client/admin.hpp"
@@ -132,7 +134,25 @@ TEST(P3Rebalance,
   EXPECT_EQ(a.events().size(), a_events) << "the other member saw no rebalance at all";
 }
 
-TEST(P3Coordinator, OneBrokerCoordinatesTheGroupThroughItsStates) {
+// The __consumer_offsets partition that holds a group's offsets, as Kafka computes it:
+// Utils.abs(groupId.hashCode()) % offsets.topic.num.partitions (Java's String.hashCode over
+// UTF-16 units; the group ids here are ASCII, one unit per byte).
+int offsets_partition_of(const std::string& group, int partitions) {
+  std::int32_t h = 0;
+  for (unsigned char c : group)
+    h = static_cast<std::int32_t>(31u * static_cast<std::uint32_t>(h) + c);
+  std::int32_t abs = h == std::numeric_limits<std::int32_t>::min() ? 0 : (h < 0 ? -h : h);
+  return abs % partitions;
+}
+
+// The state path with repeats collapsed, e.g. "Stable -> PreparingRebalance -> Stable".
+std::string joined(const std::vector<std::string>& states) {
+  std::string path;
+  for (const auto& s : states) path += (path.empty() ? "" : " -> ") + s;
+  return path;
+}
+
+TEST(P3Coordinator, LeaderOfTheGroupsOffsetsPartitionCoordinatesItThroughItsStates) {
   KLAB_ROADMAP("3.2.3");
   auto topic = unique_name("work");
   klab::testing::create_topic(topic, 2, 1);
@@ -144,26 +164,61 @@ TEST(P3Coordinator, OneBrokerCoordinatesTheGroupThroughItsStates) {
     if (states.empty() || states.back() != d.state) states.push_back(d.state);
     return d;
   };
-  {
-    Member a(member_config(group), topic);
-    ASSERT_TRUE(lessons::await_split({&a}, 2, 60s));
-    ASSERT_TRUE(
-        klab::cluster::await_until([&] { return note_state().state == "Stable"; }, scaled(30s)));
-    auto d = note_state();
-    auto brokers = admin.describe_cluster(scaled(10s)).brokers;
-    EXPECT_TRUE(std::any_of(brokers.begin(), brokers.end(),
-                            [&](const auto& b) { return b.id == d.coordinator_id; }))
-        << "coordinator " << d.coordinator_id << " is one of the brokers";
-    EXPECT_EQ(d.members.size(), 1u);
-    a.consumer().commit_sync();
+  auto await_state = [&](const std::string& want) {
+    return klab::cluster::await_until([&] { return note_state().state == want; }, scaled(60s),
+                                      50ms);
+  };
+  Member a(member_config(group), topic);
+  ASSERT_TRUE(lessons::await_split({&a}, 2, 60s));
+  ASSERT_TRUE(await_state("Stable")) << joined(states);
+
+  // The coordinator is the leader of the group's partition of __consumer_offsets.
+  const int offsets_partitions = static_cast<int>(
+      admin.describe_topics({"__consumer_offsets"}, scaled(10s)).at(0).partitions.size());
+  ASSERT_EQ(offsets_partitions, 10) << "offsets.topic.num.partitions in node.properties";
+  auto coordinator_of = [&](const std::string& g) {
+    return admin.describe_group(g, scaled(10s)).coordinator_id;
+  };
+  auto leader_for = [&](const std::string& g) {
+    return klab::testing::partition_info("__consumer_offsets",
+                                         offsets_partition_of(g, offsets_partitions))
+        .leader;
+  };
+  EXPECT_EQ(coordinator_of(group), leader_for(group));
+  // More group ids, until their partitions are led by at least two brokers: a coordinator
+  // picked any other way would miss some of them.
+  std::set<int> leaders;
+  for (int i = 0; i < 12; ++i) {
+    auto other = group + "-" + std::to_string(i);
+    // A group exists (and has a coordinator to describe) once it committed an offset.
+    admin.alter_group_offsets(other, {{.topic = topic, .partition = 0, .offset = 0}}, scaled(30s));
+    EXPECT_EQ(coordinator_of(other), leader_for(other)) << other;
+    leaders.insert(leader_for(other));
   }
-  ASSERT_TRUE(
-      klab::cluster::await_until([&] { return note_state().state == "Empty"; }, scaled(30s)))
-      << "no members, offsets kept";
-  std::string path;
-  for (const auto& s : states) path += (path.empty() ? "" : " -> ") + s;
-  std::cout << "group states seen: " << path << '\n';
-  EXPECT_EQ(states.back(), "Empty");
+  EXPECT_GE(leaders.size(), 2u) << "the offsets partitions are spread over the brokers";
+
+  // A second member joins while the first does not poll: the coordinator holds the group in
+  // PreparingRebalance until every known member rejoined.
+  a.stall(true);
+  {
+    Member b(member_config(group), topic);
+    ASSERT_TRUE(await_state("PreparingRebalance")) << joined(states);
+    EXPECT_EQ(note_state().state, "PreparingRebalance") << "still waiting for the first member";
+    a.stall(false);
+    ASSERT_TRUE(lessons::await_split({&a, &b}, 2, 60s));
+    ASSERT_TRUE(await_state("Stable")) << joined(states);
+    EXPECT_EQ(note_state().members.size(), 2u);
+  }
+  a.consumer().commit_sync();
+  a.leave();
+  ASSERT_TRUE(await_state("Empty")) << "no members, offsets kept: " << joined(states);
+  std::cout << "group states seen: " << joined(states) << '\n';
+  // Stable, then PreparingRebalance (CompletingRebalance may pass between two looks), then
+  // Stable again, then Empty.
+  std::vector<std::string> milestones;
+  for (const auto& st : states)
+    if (st != "CompletingRebalance") milestones.push_back(st);
+  EXPECT_EQ(joined(milestones), "Stable -> PreparingRebalance -> Stable -> Empty");
 }
 
 }  // namespace

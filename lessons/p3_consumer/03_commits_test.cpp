@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "klab/client/admin.hpp"
+#include "klab/client/config_keys.hpp"
 #include "klab/client/consumer.hpp"
 #include "klab/client/consumer_stats.hpp"
 #include "klab/client/producer.hpp"
@@ -41,7 +42,7 @@ TEST(P3Commit, AutoCommitAdvancesTheCommittedOffsetWithoutAnyCall) {
   klab::testing::produce_values(cluster().client_config(), topic, {"a", "b", "c"});
   auto group = unique_name("g");
   auto config = group_config(group);
-  config.enable_auto_commit(true).set("auto.commit.interval.ms", "200");
+  config.enable_auto_commit(true).set(klab::client::keys::auto_commit_interval_ms, "200");
   Consumer consumer(config);
   consumer.subscribe({topic});
   ASSERT_EQ(klab::testing::consume_n(consumer, 3, 30s).size(), 3u);
@@ -77,8 +78,8 @@ TEST(P3Commit, AutoCommitWithManualStoreCommitsOnlyWhatWasProcessed) {
   auto group = unique_name("g");
   auto config = group_config(group);
   // Auto commit commits only offsets the application stored after processing a record.
-  config.enable_auto_commit(true).set("auto.commit.interval.ms", "200");
-  config.set("enable.auto.offset.store", "false");
+  config.enable_auto_commit(true).set(klab::client::keys::auto_commit_interval_ms, "200");
+  config.set(klab::client::keys::enable_auto_offset_store, "false");
   Consumer consumer(config);
   consumer.subscribe({topic});
   auto got = klab::testing::consume_n(consumer, 4, 30s);

@@ -110,38 +110,90 @@ TEST(P3PollInterval, MemberThatStopsPollingPastMaxPollIntervalLosesItsPartitions
       << "its next poll() says why it was removed";
 }
 
-TEST(P3SessionTimeout, KilledConsumerProcessLosesItsPartitionsAfterTheSessionTimeout) {
+// A consumer in its own process (the lab's CLI), so it can die without a goodbye.
+struct ChildConsumer {
+  pid_t pid = 0;
+  std::filesystem::path dir;
+  ChildConsumer(const std::string& topic, const std::string& group, const std::string& client_id,
+                int session_ms, int heartbeat_ms)
+      : dir(std::filesystem::temp_directory_path() / unique_name(client_id)) {
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "client.properties")
+        << "client.id=" << client_id << "\nsession.timeout.ms=" << session_ms
+        << "\nheartbeat.interval.ms=" << heartbeat_ms << '\n';
+    pid = klab::cluster::spawn_detached(
+        {"env", "KLAB_BOOTSTRAP=" + cluster().bootstrap(),
+         "KLAB_CLIENT_PROPERTIES=" + (dir / "client.properties").string(), KLAB_CLI, "consume",
+         topic, "--group", group},
+        {.log_file = dir / "consume.log", .die_with_parent = true});
+  }
+  void kill_hard() {  // no LeaveGroup, no more heartbeats
+    if (pid > 0) ::kill(pid, SIGKILL);
+    klab::cluster::reap_if_child(pid);
+    pid = 0;
+  }
+  std::string log() const { return klab::cluster::tail_file(dir / "consume.log", 20); }
+  ~ChildConsumer() {
+    kill_hard();
+    std::filesystem::remove_all(dir);
+  }
+};
+
+std::set<std::string> client_ids_in(klab::client::Admin& admin, const std::string& group) {
+  std::set<std::string> out;
+  for (const auto& m : admin.describe_group(group, scaled(10s)).members) out.insert(m.client_id);
+  return out;
+}
+
+TEST(P3SessionTimeout, DeadMemberIsRemovedAfterItsOwnSessionTimeoutNotAnother) {
   KLAB_ROADMAP("3.4.3");
   if (std::getenv("KLAB_CLIENT_PROPERTIES")) KLAB_SKIP("the child process gets its own properties");
   auto topic = unique_name("crash");
   klab::testing::create_topic(topic, 4, 1);
   auto group = unique_name("g");
-  auto dir = std::filesystem::temp_directory_path() / unique_name("child");
-  std::filesystem::create_directories(dir);
-  std::ofstream(dir / "client.properties")
-      << "session.timeout.ms=3000\nheartbeat.interval.ms=500\n";
-  // The other member is a separate process (the lab's CLI), so it can die without a goodbye.
-  auto pid = klab::cluster::spawn_detached(
-      {"env", "KLAB_BOOTSTRAP=" + cluster().bootstrap(),
-       "KLAB_CLIENT_PROPERTIES=" + (dir / "client.properties").string(), KLAB_CLI, "consume", topic,
-       "--group", group},
-      {.log_file = dir / "consume.log", .die_with_parent = true});
+  klab::client::Admin admin(cluster().client_config());
+  // Two members that die together; they differ only in their session (and heartbeat) clocks.
+  ChildConsumer quick(topic, group, "short-session", 3000, 500);
+  ChildConsumer patient(topic, group, "long-session", 60000, 3000);
   Member survivor(short_clocks(group), topic);
-  bool shared =
-      klab::cluster::await_until([&] { return survivor.owned().size() == 2; }, scaled(60s));
-  if (!shared) kill(pid, SIGKILL);
-  ASSERT_TRUE(shared) << klab::cluster::tail_file(dir / "consume.log", 20);
+  bool joined = klab::cluster::await_until(
+      [&] {
+        auto ids = client_ids_in(admin, group);
+        return ids.contains("short-session") && ids.contains("long-session") &&
+               admin.describe_group(group, scaled(10s)).state == "Stable";
+      },
+      scaled(90s), 200ms);
+  ASSERT_TRUE(joined) << quick.log() << patient.log();
 
-  auto killed_at = std::chrono::steady_clock::now();
-  kill(pid, SIGKILL);  // no LeaveGroup, no more heartbeats
-  klab::cluster::reap_if_child(pid);
-  ASSERT_TRUE(
-      klab::cluster::await_until([&] { return survivor.owned().size() == 4; }, scaled(60s)));
-  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - killed_at);
-  std::cout << "partitions moved " << took.count()
-            << " ms after the kill (session.timeout.ms=3000)\n";
-  std::filesystem::remove_all(dir);
+  quick.kill_hard();
+  patient.kill_hard();
+  ASSERT_TRUE(klab::cluster::await_until(
+      [&] { return !client_ids_in(admin, group).contains("short-session"); }, scaled(40s), 100ms))
+      << "session.timeout.ms=3000: the coordinator removes the silent member";
+  auto members = client_ids_in(admin, group);
+  EXPECT_TRUE(members.contains("long-session"))
+      << "session.timeout.ms=60000: equally dead, but still a member until its own timeout";
+}
+
+TEST(P3SessionTimeout, LiveMemberHeartbeatingLessOftenThanItsSessionTimeoutIsRemovedAnyway) {
+  KLAB_ROADMAP("3.4.3");
+  auto topic = unique_name("slow-heart");
+  klab::testing::create_topic(topic, 2, 1);
+  auto group = unique_name("g");
+  // Polling all the time, but the first heartbeat comes only after the session expired.
+  // Offsets are not committed automatically: a commit would count as a heartbeat.
+  auto config = klab::testing::consumer_config(cluster().client_config(), group);
+  config.session_timeout_ms(3000).heartbeat_interval_ms(8000).enable_auto_commit(false);
+  Member member(config, topic);
+  ASSERT_TRUE(lessons::await_split({&member}, 2, 60s));
+  EXPECT_TRUE(klab::cluster::await_until(
+      [&] {
+        for (const auto& e : member.events())
+          if (e.kind == klab::client::RebalanceKind::lost) return true;
+        return false;
+      },
+      scaled(60s)))
+      << "heartbeat.interval.ms above session.timeout.ms: the coordinator expired a live member";
 }
 
 }  // namespace

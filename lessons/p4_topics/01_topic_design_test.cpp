@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "klab/client/admin.hpp"
+#include "klab/client/config_keys.hpp"
 #include "klab/client/consumer.hpp"
 #include "klab/client/partitioner.hpp"
 #include "klab/client/producer.hpp"
@@ -18,14 +19,6 @@
 #include "klab/testing/records.hpp"
 #include "klab/testing/test_cluster.hpp"
 #include "klab/testing/topology.hpp"
-
-// 3 brokers for replication; retention checks and the log cleaner run every second or so, so
-// 03_retention's deletions and compactions happen within a test's patience.
-KLAB_TEST_CLUSTER(.nodes = 3, .broker_properties = {{"log.retention.check.interval.ms", "1000"},
-                                                    {"log.cleaner.backoff.ms", "500"},
-                                                    {"log.segment.delete.delay.ms", "0"},
-                                                    {"broker.session.timeout.ms", "6000"},
-                                                    {"broker.heartbeat.interval.ms", "1000"}});
 
 namespace {
 using namespace std::chrono_literals;
@@ -144,7 +137,7 @@ TEST(P4PartitionCount, AddingPartitionsMovesKeysToOtherPartitions) {
   Producer producer(cluster()
                         .client_config()
                         .partitioner(klab::client::KeyHashPartitioner())
-                        .set("topic.metadata.refresh.interval.ms", "1000"));
+                        .set(klab::client::keys::topic_metadata_refresh_interval_ms, "1000"));
   std::vector<std::string> keys;
   for (int i = 0; i < 30; ++i) keys.push_back("order-" + std::to_string(i));
   auto place = [&] {

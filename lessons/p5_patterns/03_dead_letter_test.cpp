@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "klab/client/admin.hpp"
+#include "klab/client/config_keys.hpp"
 #include "klab/client/producer.hpp"
 #include "klab/cluster/await.hpp"
 #include "klab/framework/listener/dead_letter_publishing_recoverer.hpp"
@@ -162,11 +163,12 @@ TEST(P5DeadLetterQueue, MissingDltWithAutoCreateOffBlocksThePartitionUntilTheDlt
   klab::testing::produce_values(cluster().client_config(), topic, {"a", "poison", "c"});
   // No "<topic>.DLT", and this producer may not have it auto-created: each publish fails once
   // message.timeout.ms passes without the topic appearing.
-  klab::client::Producer dlt_producer(cluster()
-                                          .client_config()
-                                          .acks("all")
-                                          .set("allow.auto.create.topics", "false")
-                                          .message_timeout_ms(2000));
+  klab::client::Producer dlt_producer(
+      cluster()
+          .client_config()
+          .acks("all")
+          .set(klab::client::keys::allow_auto_create_topics, "false")
+          .message_timeout_ms(2000));
   DeadLetterPublishingRecoverer publish(dlt_producer, scaled(30s));
   std::atomic<int> failed{0};
   std::string last_error;

@@ -177,7 +177,7 @@ TEST(P5EventSourcing, SnapshotPlusTailEqualsFullReplayAndReadsFewerEvents) {
   EXPECT_EQ(bob.state, (Account{.balance = 35, .version = 5}));
 }
 
-TEST(P5EventSourcing, SnapshotTopicIsCompactedAndTheLatestSnapshotWins) {
+TEST(P5EventSourcing, SnapshotTopicIsSetToCompactionAndTheLatestSnapshotWins) {
   KLAB_ROADMAP("5.2.4");
   Topics topics(1);
   auto repository = topics.repository();

@@ -23,9 +23,6 @@
 #include "klab/testing/test_cluster.hpp"
 #include "klab/testing/topology.hpp"
 
-// Transactions on three brokers: __transaction_state and __consumer_offsets get RF 3.
-KLAB_TEST_CLUSTER(.nodes = 3);
-
 namespace {
 using namespace std::chrono_literals;
 using klab::client::Config;

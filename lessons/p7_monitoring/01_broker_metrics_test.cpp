@@ -10,6 +10,7 @@
 
 #include "broker_scrape.hpp"
 #include "klab/client/admin.hpp"
+#include "klab/client/config_keys.hpp"
 #include "klab/cluster/await.hpp"
 #include "klab/cluster/cluster_error.hpp"
 #include "klab/testing/records.hpp"
@@ -58,8 +59,8 @@ TEST(BrokerMetrics, ExporterServesEveryMetricTheConsoleReads) {
   // serves; a node that led nothing yet may have served none. Ask each broker for metadata.
   auto brokers = klab::client::Admin(cluster().client_config()).describe_cluster(scaled(10s));
   for (const auto& b : brokers.brokers)
-    klab::client::Admin(
-        cluster().client_config().set("bootstrap.servers", b.host + ":" + std::to_string(b.port)))
+    klab::client::Admin(cluster().client_config().set(klab::client::keys::bootstrap_servers,
+                                                      b.host + ":" + std::to_string(b.port)))
         .list_topics(false, scaled(10s));
   ClusterScrape scrape;
   await_until(

@@ -169,10 +169,21 @@ TEST_F(ConsoleApi, CreatedTopicIsListedWithItsPartitionsReplicationAndConfigs) {
   EXPECT_EQ(again.body["error"]["code"], "conflict");
   EXPECT_THAT(again.body["error"]["message"].get<std::string>(), ::testing::HasSubstr(name));
 
-  auto internal = console().get("/api/topics?internal=true");
-  EXPECT_TRUE(find_by(internal.body["topics"], "name", "__consumer_offsets").is_object() ||
-              find_by(list.body["topics"], "name", "__consumer_offsets").is_null());
-  EXPECT_TRUE(find_by(list.body["topics"], "name", "__consumer_offsets").is_null());
+  // Finding a group's coordinator makes the broker create __consumer_offsets if it is missing.
+  try {
+    (void)klab::testing::committed_offset(unique_name("offsets-topic"), name);
+  } catch (const klab::KafkaException&) {  // an unknown group: the lookup happened anyway
+  }
+  ASSERT_TRUE(await_until(
+      [&] {
+        auto internal = console().get("/api/topics?internal=true");
+        return find_by(internal.body["topics"], "name", "__consumer_offsets").is_object();
+      },
+      scaled(30s)))
+      << "?internal=true lists Kafka's own topics";
+  EXPECT_TRUE(
+      find_by(console().get("/api/topics").body["topics"], "name", "__consumer_offsets").is_null())
+      << "the default list hides them";
 }
 
 TEST_F(ConsoleApi, ProducedMessagesAreBrowsedWithOffsetsKeysAndHeaders) {
@@ -723,6 +734,47 @@ TEST_F(ConsoleApi, MetricsShowMessagesInPerTopicAndPerBrokerAfterProducing) {
         return t["size_bytes"].is_number() && t["size_bytes"].get<double>() > 0;
       },
       scaled(60s)));
+}
+
+TEST_F(ConsoleApi, MetricsTopicRateAddsUpToTheRecordsProducedInItsWindow) {
+  KLAB_ROADMAP("7.2.1");
+  if (klab::testing::cluster().metrics_urls().empty())
+    KLAB_SKIP("the cluster exposes no broker metrics (KLAB_METRICS_URLS unset)");
+  auto name = topic_name("metrics-sum");
+  create_topic(name);
+  // A scrape before the first record, so the first rate of the topic has a window to cover.
+  ASSERT_TRUE(await_until(
+      [&] { return !console().get("/api/metrics/history").body["t_ms"].empty(); }, scaled(30s)));
+  constexpr int produced = 300;
+  klab::testing::produce_values(klab::testing::cluster().client_config(), name,
+                                klab::testing::numbered_values(0, produced));
+  // The counter the rates come from counts exactly the records sent, once a scrape saw them all,
+  // and one more scrape after that puts the last rate in the history.
+  json topic;
+  std::int64_t complete_at = 0;
+  ASSERT_TRUE(await_until(
+      [&] {
+        auto metrics = console().get("/api/metrics").body;
+        topic = find_by(metrics["topics"], "topic", name);
+        if (!topic.is_object() || !topic["messages_in_total"].is_number()) return false;
+        if (topic["messages_in_total"].get<double>() < produced) return false;
+        if (!complete_at) complete_at = metrics["at_ms"].get<std::int64_t>();
+        return metrics["at_ms"].get<std::int64_t>() > complete_at;
+      },
+      scaled(60s), 200ms))
+      << topic;
+  EXPECT_EQ(topic["messages_in_total"].get<double>(), produced) << "no more, no fewer";
+
+  // Each history point is a rate over its broker's window (the time since that exporter's
+  // previous answer): rate x window, summed over the history, gives back the records produced.
+  auto history = console().get("/api/metrics/history").body;
+  auto rates = history["topics"][name]["messages_in"];
+  auto windows = history["brokers"]["1"]["window_ms"];
+  ASSERT_EQ(rates.size(), windows.size()) << history;
+  double records = 0;
+  for (std::size_t i = 0; i < rates.size(); ++i)
+    records += rates[i].get<double>() * windows[i].get<double>() / 1000.0;
+  EXPECT_NEAR(records, produced, 0.01) << history;
 }
 
 }  // namespace

@@ -20,7 +20,7 @@ std::vector<klab::client::DeliveryReport> produce_values(const klab::client::Con
                                                          std::optional<int> partition,
                                                          std::optional<std::string> key) {
   auto c = config;
-  c.set("acks", "all");
+  c.set(klab::client::keys::acks, "all");
   klab::client::Producer producer(c);
   std::vector<klab::client::DeliveryReport> reports;
   for (const auto& v : values) {
@@ -100,8 +100,8 @@ std::vector<klab::client::Record> consume_until(
   if (!group || group->empty())
     c.group_id("klab-consume-until-" + std::to_string(std::random_device{}() % 1000000) + "-" +
                std::to_string(counter++));
-  c.set("enable.auto.commit", "false");
-  c.set("enable.partition.eof", "false");
+  c.set(klab::client::keys::enable_auto_commit, "false");
+  c.set(klab::client::keys::enable_partition_eof, "false");
   auto partitions = partitions_of(config, topic, deadline);
   klab::client::Consumer consumer(c);
   consumer.assign(partitions);
@@ -132,9 +132,9 @@ std::vector<klab::client::Record> consume_until(const klab::client::Config& conf
 }
 
 klab::client::Config consumer_config(klab::client::Config base, const std::string& group) {
-  base.set("group.id", group);
-  base.set("auto.offset.reset", "earliest");
-  base.set("enable.auto.commit", "false");
+  base.set(klab::client::keys::group_id, group);
+  base.set(klab::client::keys::auto_offset_reset, "earliest");
+  base.set(klab::client::keys::enable_auto_commit, "false");
   return base;
 }
 

@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "context.hpp"
 #include "klab/client/admin.hpp"
+#include "klab/client/config_keys.hpp"
 #include "klab/cluster/cluster_error.hpp"
 #include "klab/cluster/kafka_runtime.hpp"
 #include "klab/cluster/local_cluster.hpp"
@@ -151,7 +152,7 @@ void cmd_status() {
                console ? fmt::format("http://127.0.0.1:{} (pid {})", console->port, console->pid)
                        : std::string("not running (`klab up` starts it)"));
   }
-  klab::client::Admin admin(ctx.client_config().set("log_level", "0"));
+  klab::client::Admin admin(ctx.client_config().set(klab::client::keys::log_level, "0"));
   auto cluster = admin.describe_cluster(5s);
   fmt::print("\nBrokers ({} registered; cluster id {}):\n", cluster.brokers.size(),
              cluster.cluster_id);

@@ -1,6 +1,7 @@
 // progress: the roadmap by phase with what the latest test run proved.
 #include <fmt/core.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 
@@ -41,7 +42,10 @@ void run_suite(const Context& ctx) {
       build.string(), cleared);
   std::fflush(stdout);
   // Inherit the terminal so the learner sees CTest's own progress.
-  std::string cmd = "ctest --test-dir '" + build.string() + "' -j2 --output-on-failure";
+  // The same parallelism as scripts/test: most tests wait on JVMs, so 3 jobs fit 2 cores.
+  const char* jobs = std::getenv("KLAB_TEST_JOBS");
+  std::string cmd = "ctest --test-dir '" + build.string() + "' -j" +
+                    std::string(jobs && *jobs ? jobs : "3") + " --output-on-failure";
   if (std::system(cmd.c_str()) != 0) fmt::print("Some tests failed; see above.\n");
 }
 

@@ -4,6 +4,7 @@
 #include <exception>
 #include <utility>
 
+#include "klab/client/config_keys.hpp"
 #include "klab/client/error.hpp"
 #include "klab/client/log.hpp"
 
@@ -32,11 +33,12 @@ client::Config reply_consumer_config(const client::Config& config) {
   if (!out.get("group.id")) {
     // Never joined (assign() only) nor committed to: librdkafka merely insists on having one.
     std::random_device rd;
-    out.set("group.id", "klab-replying-" + uuid_from((std::uint64_t{rd()} << 32) | rd(),
-                                                     (std::uint64_t{rd()} << 32) | rd()));
+    out.set(klab::client::keys::group_id,
+            "klab-replying-" +
+                uuid_from((std::uint64_t{rd()} << 32) | rd(), (std::uint64_t{rd()} << 32) | rd()));
   }
-  out.set("enable.auto.commit", "false");
-  out.set("enable.partition.eof", "false");
+  out.set(klab::client::keys::enable_auto_commit, "false");
+  out.set(klab::client::keys::enable_partition_eof, "false");
   return out;
 }
 
