@@ -42,6 +42,25 @@ std::vector<std::string> keys(int n) {
   return out;
 }
 
+// Where Kafka's Java producer (kafka-clients, default partitioner) puts each key: the lesson's
+// KeyedProducer.java run in source-file mode prints "<key> <partition>" lines.
+std::map<std::string, int> java_partitions_of(const std::string& topic,
+                                              const std::vector<std::string>& ks) {
+  auto runtime = klab::cluster::KafkaRuntime::locate(klab::cluster::LabPaths::discover());
+  std::vector<std::string> args{cluster().bootstrap(), topic};
+  args.insert(args.end(), ks.begin(), ks.end());
+  auto run = runtime.run_tool(KLAB_JAVA_KEYED_PRODUCER, args, scaled(120s));
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  std::map<std::string, int> out;
+  std::istringstream lines(run.output);
+  for (std::string k; lines >> k;) {
+    int p = -1;
+    if (lines >> p) out[k] = p;
+  }
+  EXPECT_EQ(out.size(), ks.size()) << run.output;
+  return out;
+}
+
 // Sends one record per key synchronously and returns the partition each landed on.
 std::map<std::string, int> partitions_of(Producer& producer, const std::string& topic,
                                          const std::vector<std::string>& ks) {
@@ -97,19 +116,8 @@ TEST(P4KeyPartitioning, KeyHashPartitionerPutsEveryKeyWhereTheJavaProducerDoes) 
   if (std::getenv("KLAB_CLIENT_PROPERTIES"))
     KLAB_SKIP("the Java helper does not read librdkafka client properties");
   auto ks = keys(24);
-  auto java_topic = new_topic("java");
-  auto runtime = klab::cluster::KafkaRuntime::locate(klab::cluster::LabPaths::discover());
-  std::vector<std::string> args{cluster().bootstrap(), java_topic};
-  args.insert(args.end(), ks.begin(), ks.end());
-  auto run = runtime.run_tool(KLAB_JAVA_KEYED_PRODUCER, args, scaled(120s));
-  ASSERT_EQ(run.exit_code, 0) << run.output;
-  std::map<std::string, int> java;
-  std::istringstream lines(run.output);
-  for (std::string k; lines >> k;) {
-    int p = -1;
-    if (lines >> p) java[k] = p;
-  }
-  ASSERT_EQ(java.size(), ks.size()) << run.output;
+  auto java = java_partitions_of(new_topic("java"), ks);
+  ASSERT_EQ(java.size(), ks.size());
 
   Producer ours(cluster().client_config().partitioner(klab::client::KeyHashPartitioner()));
   auto ours_map = partitions_of(ours, new_topic("cpp"), ks);
@@ -164,19 +172,8 @@ TEST(P4KeyPartitioning, CliPutsEveryKeyWhereTheJavaProducerDoes) {
     KLAB_SKIP("the Java and CLI runs get no client properties file");
   setenv("KLAB_BOOTSTRAP", cluster().bootstrap().c_str(), 1);
   auto ks = keys(24);
-  auto java_topic = new_topic("cli-java");
-  auto runtime = klab::cluster::KafkaRuntime::locate(klab::cluster::LabPaths::discover());
-  std::vector<std::string> args{cluster().bootstrap(), java_topic};
-  args.insert(args.end(), ks.begin(), ks.end());
-  auto java_run = runtime.run_tool(KLAB_JAVA_KEYED_PRODUCER, args, scaled(120s));
-  ASSERT_EQ(java_run.exit_code, 0) << java_run.output;
-  std::map<std::string, int> java;
-  std::istringstream lines(java_run.output);
-  for (std::string k; lines >> k;) {
-    int p = -1;
-    if (lines >> p) java[k] = p;
-  }
-  ASSERT_EQ(java.size(), ks.size()) << java_run.output;
+  auto java = java_partitions_of(new_topic("cli-java"), ks);
+  ASSERT_EQ(java.size(), ks.size());
 
   auto cli = cli_partitions_of(new_topic("cli-default"), ks);
   ASSERT_EQ(cli.size(), ks.size());
