@@ -3,9 +3,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <optional>
+#include <string_view>
 
 #include "commands.hpp"
 #include "context.hpp"
@@ -43,6 +45,9 @@ LocalCluster open_lab(const Context& ctx, int nodes = 0, int port = 0) {
   spec.nodes = nodes;
   spec.first_client_port = static_cast<std::uint16_t>(port);
   spec.state_dir = ctx.paths.state_dir;
+  // KLAB_LIGHT_JVM=1: C1-only nodes for slow machines and CI (about half the start-up CPU).
+  const char* light = std::getenv("KLAB_LIGHT_JVM");
+  spec.light_jvm = light && std::string_view(light) == "1";
   return LocalCluster(ctx.paths, spec);
 }
 

@@ -57,7 +57,8 @@ class LabHome {
 
   klab::cluster::CommandResult run(const std::vector<std::string>& args,
                                    const std::string& stdin_text = "") const {
-    std::string cmd = "KLAB_HOME='" + dir_.string() + "' ";
+    // Light JVMs, as test clusters use: these labs check the CLI, not broker speed.
+    std::string cmd = "KLAB_LIGHT_JVM=1 KLAB_HOME='" + dir_.string() + "' ";
     if (!stdin_text.empty()) cmd = "printf '%s' '" + stdin_text + "' | " + cmd;
     cmd += KLAB_CLI_PATH;
     for (const auto& a : args) cmd += " '" + a + "'";
