@@ -157,19 +157,26 @@ TEST_F(RebalanceListenerOnMockCluster, EagerAssignRevokeOnSecondMemberJoining) {
   ASSERT_TRUE(poll_both_until(
       c1, c2, [&] { return c1.assignment().size() == 2 && c2.assignment().size() == 2; }));
 
+  // assigned(4), revoked(4), assigned(2); on a loaded machine the group may take one more round
+  // (a member slow to rejoin), which repeats revoke-all and assign: eager in every round.
   auto e1 = log1.events();
-  ASSERT_EQ(e1.size(), 3u) << "assigned(4), revoked(4), assigned(2)";
+  ASSERT_GE(e1.size(), 3u);
+  ASSERT_EQ(e1.size() % 2, 1u) << "every revoke is followed by an assign";
   EXPECT_EQ(e1[0].kind, RebalanceKind::assigned);
   EXPECT_EQ(e1[0].partitions.size(), 4u);
-  EXPECT_EQ(e1[1].kind, RebalanceKind::revoked);
-  EXPECT_EQ(e1[1].partitions.size(), 4u) << "eager: everything is revoked, even what stays";
-  EXPECT_EQ(e1[2].kind, RebalanceKind::assigned);
-  EXPECT_EQ(e1[2].partitions.size(), 2u);
+  std::size_t owned = e1[0].partitions.size();
+  for (std::size_t i = 1; i + 1 < e1.size(); i += 2) {
+    EXPECT_EQ(e1[i].kind, RebalanceKind::revoked);
+    EXPECT_EQ(e1[i].partitions.size(), owned) << "eager: everything is revoked, even what stays";
+    EXPECT_EQ(e1[i + 1].kind, RebalanceKind::assigned);
+    owned = e1[i + 1].partitions.size();
+  }
+  EXPECT_EQ(e1.back().partitions.size(), 2u);
   for (const auto& e : e1) EXPECT_FALSE(e.cooperative);
 
   auto e2 = of_kind(log2.events(), RebalanceKind::assigned);
   ASSERT_FALSE(e2.empty());
-  auto mine = partitions_of(e1[2].partitions);
+  auto mine = partitions_of(e1.back().partitions);
   auto theirs = partitions_of(e2.back().partitions);
   std::set<std::int32_t> all(mine.begin(), mine.end());
   all.insert(theirs.begin(), theirs.end());
