@@ -38,10 +38,6 @@ void expect_clean(const klab::testing::LedgerReport& r, std::size_t n) {
       << r;
 }
 
-void check(rd_kafka_error_t* error) {
-  if (auto e = klab::Error::adopt(error)) throw klab::KafkaException(e);
-}
-
 TEST(DeliveryLedgerOnBroker, CleanRunOnEveryPartitionIsReconciledCompletely) {
   auto topic = new_topic("ledger", 3);
   DeliveryLedger ledger(topic);
@@ -68,15 +64,14 @@ void send_in_transaction(DeliveryLedger& ledger, int n, bool commit) {
   auto config = cluster().client_config();
   config.transactional_id(unique_name("txn"));
   Producer producer(config);
-  auto timeout = static_cast<int>(scaled(30s).count());
-  check(rd_kafka_init_transactions(producer.native(), timeout));
-  check(rd_kafka_begin_transaction(producer.native()));
+  ASSERT_FALSE(producer.init_transactions(scaled(30s)));
+  ASSERT_FALSE(producer.begin_transaction());
   for (int i = 0; i < n; ++i) ASSERT_FALSE(ledger.send(producer, "k"));
   ASSERT_FALSE(producer.flush(scaled(30s)));
   if (commit)
-    check(rd_kafka_commit_transaction(producer.native(), timeout));
+    ASSERT_FALSE(producer.commit_transaction(scaled(30s)));
   else
-    check(rd_kafka_abort_transaction(producer.native(), timeout));
+    ASSERT_FALSE(producer.abort_transaction(scaled(30s)));
 }
 
 klab::client::Config read_committed() {
