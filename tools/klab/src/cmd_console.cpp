@@ -2,15 +2,14 @@
 // until Ctrl-C. `klab up` runs the same command in the background.
 #include <fmt/core.h>
 
-#include <atomic>
 #include <cerrno>
 #include <chrono>
-#include <csignal>
 #include <system_error>
 #include <thread>
 
 #include "commands.hpp"
 #include "context.hpp"
+#include "interrupt.hpp"
 #include "klab/cluster/broker_metrics.hpp"
 #include "klab/cluster/defaults.hpp"
 #include "klab/console/console_server.hpp"
@@ -25,8 +24,6 @@ struct ConsoleFlags {
   std::int64_t refresh_ms = 5000;
   std::string web_root;
 };
-
-std::atomic<bool> interrupted{false};
 
 bool is_loopback(const std::string& host) {
   return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.starts_with("127.");
@@ -64,9 +61,8 @@ void cmd_console(const ConsoleFlags& f) {
              server.port(), ctx.target.describe(), f.read_only ? ", read-only" : "",
              o.metrics_urls.empty() ? ", no broker metrics" : "");
   std::fflush(stdout);
-  std::signal(SIGINT, [](int) { interrupted = true; });
-  std::signal(SIGTERM, [](int) { interrupted = true; });
-  while (!interrupted) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  catch_interrupts();
+  while (!interrupted()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
   server.stop();
   fmt::print("console stopped\n");
 }

@@ -5,16 +5,15 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cctype>
 #include <charconv>
 #include <chrono>
-#include <csignal>
 #include <optional>
 #include <random>
 
 #include "commands.hpp"
 #include "context.hpp"
+#include "interrupt.hpp"
 #include "klab/client/admin.hpp"
 #include "klab/client/consumer.hpp"
 #include "klab/lab/time_parse.hpp"
@@ -38,8 +37,6 @@ struct ConsumeOptions {
   bool print_headers = false;
   bool print_offset = false;
 };
-
-std::atomic<bool> interrupted{false};
 
 // Checks the partition flags against each other, before any connection (exit code 2).
 void check_combinations(const ConsumeOptions& o) {
@@ -145,12 +142,11 @@ void cmd_consume(const ConsumeOptions& o) {
     consumer.assign(start_positions(o, ctx, consumer, timestamp_ms));
   else
     consumer.subscribe({o.topic});
-  std::signal(SIGINT, [](int) { interrupted = true; });
-  std::signal(SIGTERM, [](int) { interrupted = true; });
+  catch_interrupts();
 
   long count = 0;
   auto last = std::chrono::steady_clock::now();
-  while (!interrupted && (o.max == 0 || count < o.max)) {
+  while (!interrupted() && (o.max == 0 || count < o.max)) {
     auto r = consumer.poll(200ms);
     if (!r) {
       if (o.timeout_ms > 0 &&
