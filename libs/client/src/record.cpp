@@ -85,4 +85,9 @@ std::optional<std::int32_t> Record::leader_epoch() const noexcept {
   return std::nullopt;
 }
 
+std::string coordinates(const Record& record) {
+  return std::string(record.topic()) + '/' + std::to_string(record.partition()) + '@' +
+         std::to_string(record.offset());
+}
+
 }  // namespace klab::client

@@ -1,6 +1,7 @@
 #pragma once
 // Internal to klab::framework (not installed): the partition bookkeeping and logging that
 // ConcurrentListenerContainer, TransactionalListenerContainer and DefaultErrorHandler share.
+#include <chrono>
 #include <compare>
 #include <cstdint>
 #include <exception>
@@ -42,6 +43,9 @@ inline std::vector<client::TopicPartition> at_all(
   for (const auto& [key, offset] : offsets) out.push_back(at(key, offset));
   return out;
 }
+
+/// How long a seek may wait for librdkafka to apply it.
+inline constexpr std::chrono::seconds seek_timeout{5};
 
 /// One log line (klab::client::log), prefixed with the container kind, for what a thread
 /// cannot throw.

@@ -39,9 +39,7 @@ void DeadLetterPublishingRecoverer::operator()(const client::Record& record,
 
   auto report = producer_->send_sync(std::move(out), timeout_);
   if (report.error) {
-    throw KafkaException(report.error, "dead-lettering " + std::string(record.topic()) + '/' +
-                                           std::to_string(record.partition()) + '@' +
-                                           std::to_string(record.offset()));
+    throw KafkaException(report.error, "dead-lettering " + client::coordinates(record));
   }
 }
 

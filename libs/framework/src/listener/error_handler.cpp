@@ -68,9 +68,7 @@ void DefaultErrorHandler::recover(const client::Record& record,
   }
   // Spring's default recoverer only logs: the record is skipped, so say which one.
   client::log(client::LogLevel::error, "klab::framework",
-              "giving up on " + std::string(record.topic()) + '/' +
-                  std::to_string(record.partition()) + '@' + std::to_string(record.offset()) +
-                  ": " + detail::describe(error));
+              "giving up on " + client::coordinates(record) + ": " + detail::describe(error));
 }
 
 }  // namespace klab::framework

@@ -23,6 +23,7 @@ using detail::at;
 using detail::key_of;
 using detail::PartitionKey;
 using detail::same_partition;
+using detail::seek_timeout;
 
 void log(const std::string& what) { detail::log_line("container", what); }
 
@@ -50,9 +51,6 @@ std::vector<std::pair<PartitionKey, std::int64_t>> first_offsets(
   }
   return firsts;
 }
-
-// How long a seek may wait for librdkafka to apply it.
-constexpr auto seek_timeout = 5s;
 
 void seek(client::Consumer& consumer, const PartitionKey& key, std::int64_t offset) {
   try {

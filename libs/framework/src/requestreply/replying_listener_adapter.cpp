@@ -18,16 +18,11 @@ struct ReplyingListenerAdapter::State {
 
 namespace {
 
-std::string where(const client::Record& record) {
-  return std::string(record.topic()) + "/" + std::to_string(record.partition()) + "@" +
-         std::to_string(record.offset());
-}
-
 [[noreturn]] void missing(const client::Record& request, std::string_view header,
                           std::string_view what) {
   throw KafkaException(Error(RD_KAFKA_RESP_ERR__BAD_MSG,
-                             "request " + where(request) + " " + std::string(what) + " header " +
-                                 std::string(header) + ": nowhere to send the reply"));
+                             "request " + client::coordinates(request) + " " + std::string(what) +
+                                 " header " + std::string(header) + ": nowhere to send the reply"));
 }
 
 }  // namespace
@@ -69,7 +64,8 @@ RecordListener ReplyingListenerAdapter::listener() const {
     reply.headers.add(std::string(correlation_id_header), correlation->value);
     auto report = state->producer.send_sync(std::move(reply), state->send_timeout);
     if (report.error)
-      throw KafkaException(report.error, "reply to request " + where(request) + " failed");
+      throw KafkaException(report.error,
+                           "reply to request " + client::coordinates(request) + " failed");
     ++state->sent;
   };
 }

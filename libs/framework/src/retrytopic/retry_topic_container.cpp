@@ -20,7 +20,7 @@ namespace {
 using namespace std::chrono_literals;
 using SystemClock = std::chrono::system_clock;
 
-void log(const std::string& what) {
+void warn(const std::string& what) {
   client::log(client::LogLevel::warning, "klab::framework", "retry topics: " + what);
 }
 
@@ -41,11 +41,6 @@ std::int64_t now_ms() {
 }
 
 using detail::timestamp_type_name;
-
-std::string where(const client::Record& record) {
-  return std::string(record.topic()) + '/' + std::to_string(record.partition()) + '@' +
-         std::to_string(record.offset());
-}
 
 // The consumer config minus consumer-only keys, which a (producer-type) admin handle would
 // warn about.
@@ -142,7 +137,8 @@ void RetryTopicContainer::start() {
   DefaultErrorHandler error_handler(
       FixedBackOff{1s, std::numeric_limits<int>::max()},
       [](const client::Record& record, const std::exception_ptr&) {
-        throw KafkaException(Error(RD_KAFKA_RESP_ERR__FAIL, "not publishable: " + where(record)));
+        throw KafkaException(
+            Error(RD_KAFKA_RESP_ERR__FAIL, "not publishable: " + client::coordinates(record)));
       });
   container_ = std::make_unique<ConcurrentListenerContainer>(
       consumer_config_,
@@ -164,7 +160,7 @@ void RetryTopicContainer::on_record(const ListenerContext& context) {
   const auto& record = context.record;
   auto route_it = routes_.find(record.topic());
   if (route_it == routes_.end()) {
-    log("a record from an unknown topic, skipped: " + where(record));
+    warn("a record from an unknown topic, skipped: " + client::coordinates(record));
     return;
   }
   const Route& route = route_it->second;
@@ -173,9 +169,9 @@ void RetryTopicContainer::on_record(const ListenerContext& context) {
     try {
       dlt_handler_(context);
     } catch (const std::exception& e) {
-      log("DLT handler failed, record skipped: " + where(record) + ": " + e.what());
+      warn("DLT handler failed, record skipped: " + client::coordinates(record) + ": " + e.what());
     } catch (...) {
-      log("DLT handler failed, record skipped: " + where(record));
+      warn("DLT handler failed, record skipped: " + client::coordinates(record));
     }
     return;
   }
@@ -188,8 +184,8 @@ void RetryTopicContainer::on_record(const ListenerContext& context) {
       const SystemClock::time_point due_at{std::chrono::milliseconds(*due)};
       // Too early: the container pauses the partition until then (no sleeping here).
       if (SystemClock::now() < due_at)
-        throw KafkaBackoffException(
-            due_at, "back-off until " + std::to_string(*due) + " for " + where(record));
+        throw KafkaBackoffException(due_at, "back-off until " + std::to_string(*due) + " for " +
+                                                client::coordinates(record));
     }
   }
 
@@ -257,9 +253,10 @@ void RetryTopicContainer::forward(const client::Record& record, const Route& rou
   if (report.error) {
     // Thrown to the container's error handler: the source offset stays uncommitted and the
     // record comes again. A _TIMED_OUT report may still be delivered: a duplicate, not a loss.
-    log("publishing " + where(record) + " to " + target +
-        " failed, not committed: " + report.error.name() + " " + report.error.message());
-    throw KafkaException(report.error, "publishing " + where(record) + " to " + target);
+    warn("publishing " + client::coordinates(record) + " to " + target +
+         " failed, not committed: " + report.error.name() + " " + report.error.message());
+    throw KafkaException(report.error,
+                         "publishing " + client::coordinates(record) + " to " + target);
   }
 }
 

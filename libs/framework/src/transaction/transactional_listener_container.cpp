@@ -20,10 +20,10 @@ using detail::at_all;
 using detail::describe;
 using detail::key_of;
 using detail::PartitionKey;
+using detail::seek_timeout;
 
-void log(const std::string& what) { detail::log_line("transactional container", what); }
+void log_tx(const std::string& what) { detail::log_line("transactional container", what); }
 
-constexpr auto seek_timeout = 5s;
 // Retriable transactional calls (coordinator moving, timeouts) are repeated this often.
 constexpr int max_retriable_attempts = 5;
 
@@ -66,7 +66,7 @@ struct TransactionalListenerContainer::Worker {
     try {
       consumer->seek(at_all(offsets), seek_timeout);
     } catch (const std::exception& e) {
-      log("rewinding the batch: " + std::string(e.what()));
+      log_tx("rewinding the batch: " + std::string(e.what()));
     }
   }
 };
@@ -126,11 +126,11 @@ void TransactionalListenerContainer::fail_fatally(Worker& worker, const klab::Er
   // librdkafka reports a fenced producer as _FATAL / _FENCED; the handle knows the cause.
   klab::Error cause = worker.producer ? Error::fatal_error_of(worker.producer->native()) : Error{};
   const klab::Error& shown = cause ? cause : error;
-  log("thread " + std::to_string(worker.index) + " (transactional.id=" + worker.transactional_id +
-      ") stops: fatal " + shown.to_string() + " during " + during +
-      (shown == RD_KAFKA_RESP_ERR_PRODUCER_FENCED || shown == RD_KAFKA_RESP_ERR__FENCED
-           ? " - a newer producer with the same transactional.id took over (zombie fenced)"
-           : ""));
+  log_tx("thread " + std::to_string(worker.index) + " (transactional.id=" +
+         worker.transactional_id + ") stops: fatal " + shown.to_string() + " during " + during +
+         (shown == RD_KAFKA_RESP_ERR_PRODUCER_FENCED || shown == RD_KAFKA_RESP_ERR__FENCED
+              ? " - a newer producer with the same transactional.id took over (zombie fenced)"
+              : ""));
   worker.fatal = true;
   std::lock_guard lock(fatal_mutex_);
   fatal_errors_.push_back(shown);
@@ -161,16 +161,16 @@ void TransactionalListenerContainer::run(std::stop_token stop, int index) {
       if (init.fatal()) {
         fail_fatally(worker, init, "init_transactions");
       } else {
-        log("thread " + std::to_string(index) + " (transactional.id=" + worker.transactional_id +
-            ") stops: init_transactions: " + init.to_string());
+        log_tx("thread " + std::to_string(index) + " (transactional.id=" + worker.transactional_id +
+               ") stops: init_transactions: " + init.to_string());
       }
       return;
     }
     worker.consumer = std::make_unique<client::Consumer>(config);
     consume(stop, worker);
-    if (auto error = worker.consumer->close()) log("close: " + error.to_string());
+    if (auto error = worker.consumer->close()) log_tx("close: " + error.to_string());
   } catch (const std::exception& e) {
-    log("thread " + std::to_string(index) + " ended: " + e.what());
+    log_tx("thread " + std::to_string(index) + " ended: " + e.what());
   }
 }
 
@@ -192,7 +192,7 @@ void TransactionalListenerContainer::consume(std::stop_token stop, Worker& worke
       fail_fatally(worker, error, "abort_transaction after " + why);
       return false;
     }
-    if (error) log("abort_transaction after " + why + ": " + error.to_string());
+    if (error) log_tx("abort_transaction after " + why + ": " + error.to_string());
     return true;
   };
 
@@ -201,7 +201,7 @@ void TransactionalListenerContainer::consume(std::stop_token stop, Worker& worke
       try {
         consumer.resume(at_all(worker.waiting));
       } catch (const std::exception& e) {
-        log(std::string("resuming after back-off: ") + e.what());
+        log_tx(std::string("resuming after back-off: ") + e.what());
       }
       worker.rewind(worker.waiting);  // the position may have moved while paused
       worker.waiting.clear();
@@ -212,7 +212,7 @@ void TransactionalListenerContainer::consume(std::stop_token stop, Worker& worke
     std::map<PartitionKey, std::int64_t> first;  // per partition: where a redelivery starts
     for (const auto& record : polled) {
       if (record.error()) {
-        log("consumer event: " + record.error().to_string());
+        log_tx("consumer event: " + record.error().to_string());
         continue;
       }
       auto key = key_of(record);
@@ -226,7 +226,7 @@ void TransactionalListenerContainer::consume(std::stop_token stop, Worker& worke
       if (error.fatal()) {
         fail_fatally(worker, error, "begin_transaction");
       } else {
-        log("begin_transaction: " + error.to_string());
+        log_tx("begin_transaction: " + error.to_string());
         worker.rewind(first);
       }
       continue;
@@ -248,8 +248,8 @@ void TransactionalListenerContainer::consume(std::stop_token stop, Worker& worke
         } else if (properties_.recoverer) {
           properties_.recoverer(context, recover->second);
         } else {
-          log("retries exhausted, skipping " + key.topic + "/" + std::to_string(key.partition) +
-              "@" + std::to_string(record->offset()) + ": " + describe(recover->second));
+          log_tx("retries exhausted, skipping " + key.topic + "/" + std::to_string(key.partition) +
+                 "@" + std::to_string(record->offset()) + ": " + describe(recover->second));
         }
       } catch (...) {
         failure = std::current_exception();
@@ -261,14 +261,14 @@ void TransactionalListenerContainer::consume(std::stop_token stop, Worker& worke
 
     if (failed) {
       auto key = key_of(*failed);
-      log("listener failed at " + key.topic + "/" + std::to_string(key.partition) + "@" +
-          std::to_string(failed->offset()) + ", aborting the transaction: " + describe(failure));
+      log_tx("listener failed at " + key.topic + "/" + std::to_string(key.partition) + "@" +
+             std::to_string(failed->offset()) + ", aborting the transaction: " + describe(failure));
       if (!abort("a listener failure")) break;
       worker.rewind(first);
       std::pair<PartitionKey, std::int64_t> id{key, failed->offset()};
       if (recovering) {
         // The recoverer failed: a fresh round of retries for the record.
-        log("recoverer failed: " + describe(failure));
+        log_tx("recoverer failed: " + describe(failure));
         worker.to_recover.erase(id);
         worker.failing.reset();
         worker.failures = 0;
@@ -283,7 +283,7 @@ void TransactionalListenerContainer::consume(std::stop_token stop, Worker& worke
       try {
         delay = properties_.back_off.next_delay(worker.failures);
       } catch (const std::exception& e) {
-        log(std::string("back-off threw, recovering: ") + e.what());
+        log_tx(std::string("back-off threw, recovering: ") + e.what());
       }
       if (!delay) {
         worker.to_recover[id] = failure;
@@ -295,7 +295,7 @@ void TransactionalListenerContainer::consume(std::stop_token stop, Worker& worke
           worker.waiting = first;
           worker.resume_at = Clock::now() + *delay;
         } catch (const std::exception& e) {
-          log(std::string("pausing for the back-off: ") + e.what());
+          log_tx(std::string("pausing for the back-off: ") + e.what());
         }
       }
       continue;
@@ -317,7 +317,7 @@ void TransactionalListenerContainer::consume(std::stop_token stop, Worker& worke
       if (error.fatal()) {
         fail_fatally(worker, error, call);
       } else {
-        log(std::string(call) + ": " + error.to_string() + ", aborting the transaction");
+        log_tx(std::string(call) + ": " + error.to_string() + ", aborting the transaction");
         if (abort(call)) worker.rewind(first);
       }
       return false;

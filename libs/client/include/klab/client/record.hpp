@@ -74,6 +74,9 @@ class Record {
   mutable std::optional<Headers> headers_;
 };
 
+/// "topic/partition@offset": how logs and errors name a record.
+std::string coordinates(const Record& record);
+
 /// A record to send. Unset partition: the partitioner picks one from the key.
 struct ProducerRecord {
   std::string topic;

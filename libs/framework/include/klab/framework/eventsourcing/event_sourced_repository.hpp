@@ -156,8 +156,8 @@ class EventSourcedRepository {
     auto ends = read_events({}, [&](const client::Record& r) {
       ++read;
       if (!r.key())
-        throw KafkaException(
-            Error(RD_KAFKA_RESP_ERR__BAD_MSG, "event " + where(r) + " has no key (aggregate id)"));
+        throw KafkaException(Error(RD_KAFKA_RESP_ERR__BAD_MSG, "event " + client::coordinates(r) +
+                                                                   " has no key (aggregate id)"));
       auto [it, fresh] = out.try_emplace(std::string(*r.key()));
       auto& agg = it->second;
       if (fresh) agg.state = fold_.initial();
@@ -207,7 +207,7 @@ class EventSourcedRepository {
         return;
       }
       auto parsed = json_serde_.deserialize(r.value());
-      if (!parsed) throw KafkaException(parsed.error(), "snapshot " + where(r));
+      if (!parsed) throw KafkaException(parsed.error(), "snapshot " + client::coordinates(r));
       const auto& doc = parsed.value();
       try {
         out = Aggregate<State>{.state = doc.at("state").template get<State>(),
@@ -216,7 +216,7 @@ class EventSourcedRepository {
                                .from_snapshot = true};
       } catch (const std::exception& e) {
         throw KafkaException(Error(RD_KAFKA_RESP_ERR__VALUE_DESERIALIZATION,
-                                   "snapshot " + where(r) + ": " + e.what()));
+                                   "snapshot " + client::coordinates(r) + ": " + e.what()));
       }
     });
     return out;
@@ -248,14 +248,9 @@ class EventSourcedRepository {
     return config;
   }
 
-  static std::string where(const client::Record& r) {
-    return std::string(r.topic()) + "/" + std::to_string(r.partition()) + "@" +
-           std::to_string(r.offset());
-  }
-
   Event decode_event(const client::Record& r) const {
     auto event = event_serde_.deserialize(r.value());
-    if (!event) throw KafkaException(event.error(), "event " + where(r));
+    if (!event) throw KafkaException(event.error(), "event " + client::coordinates(r));
     return std::move(event).value();
   }
 

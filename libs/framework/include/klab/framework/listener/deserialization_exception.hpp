@@ -16,9 +16,7 @@ namespace klab::framework {
 class DeserializationException : public KafkaException {
  public:
   DeserializationException(const Error& error, const client::Record& record)
-      : KafkaException(error, std::string(record.topic()) + '/' +
-                                  std::to_string(record.partition()) + '@' +
-                                  std::to_string(record.offset()) + " does not deserialize"),
+      : KafkaException(error, client::coordinates(record) + " does not deserialize"),
         topic_(record.topic()),
         partition_(record.partition()),
         offset_(record.offset()) {}
