@@ -21,7 +21,7 @@ using klab::testing::cluster;
 using klab::testing::unique_name;
 namespace fs = std::filesystem;
 
-constexpr int records = 2'000;
+constexpr int records_per_codec = 2'000;
 
 // An order event as JSON: the repeated field names are what codecs squeeze out.
 std::string payload(int i) {
@@ -56,14 +56,14 @@ CodecRun store_with(CompressionType codec, std::string_view name) {
   config.statistics_interval_ms(100).statistics_handler(stats.handler());
   {
     Producer producer(config);
-    for (int i = 0; i < records; ++i)
+    for (int i = 0; i < records_per_codec; ++i)
       EXPECT_FALSE(producer.send({.topic = topic, .value = payload(i)}));
     EXPECT_FALSE(producer.flush(scaled(60s)));
     // Statistics come once a second: wait for one that counts every record sent.
     klab::cluster::await_until(
         [&] {
           auto s = stats.latest();
-          return s && s->txmsgs >= records;
+          return s && s->txmsgs >= records_per_codec;
         },
         scaled(10s));
   }
@@ -74,8 +74,8 @@ CodecRun store_with(CompressionType codec, std::string_view name) {
   klab::client::Consumer consumer(
       klab::testing::consumer_config(cluster().client_config(), unique_name("g")));
   consumer.subscribe({topic});
-  auto got = klab::testing::consume_n(consumer, records, 60s);
-  EXPECT_EQ(got.size(), static_cast<std::size_t>(records)) << name;
+  auto got = klab::testing::consume_n(consumer, records_per_codec, 60s);
+  EXPECT_EQ(got.size(), static_cast<std::size_t>(records_per_codec)) << name;
   for (std::size_t i = 0; i < got.size(); ++i)
     if (got[i].value() != payload(static_cast<int>(i))) {
       ADD_FAILURE() << name << ": record " << i << " came back different";
@@ -90,7 +90,7 @@ TEST(P2Compression, EveryCodecStoresTheSameRecordsInFewerBytesAndReadsThemBackIn
   KLAB_REQUIRE_LOCAL_CLUSTER();  // reads the segment files on the broker's disk
   auto none = store_with(CompressionType::none, "none");
   std::size_t raw = 0;
-  for (int i = 0; i < records; ++i) raw += payload(i).size();
+  for (int i = 0; i < records_per_codec; ++i) raw += payload(i).size();
   EXPECT_GT(none.stored_bytes, raw) << "uncompressed: the values plus record framing";
 
   std::cout << "codec   stored bytes   vs none\n";

@@ -11,7 +11,8 @@ namespace {
 using nlohmann::json;
 using namespace detail;
 
-ConsumerTopicStats topic_of(const std::string& name, const json& t, const std::string& path) {
+ConsumerTopicStats consumer_topic_of(const std::string& name, const json& t,
+                                     const std::string& path) {
   ConsumerTopicStats s;
   s.name = name;
   for (const auto& [key, p] : object_field(t, path, "partitions").items()) {
@@ -76,7 +77,7 @@ ConsumerStats ConsumerStats::parse(std::string_view text) {
   for (const auto& [key, t] : object_field(doc, top, "topics").items()) {
     auto path = entry_path("topics", key);
     if (!t.is_object()) bad_field(path, "is not an object");
-    s.topics.push_back(topic_of(key, t, path));
+    s.topics.push_back(consumer_topic_of(key, t, path));
   }
   // librdkafka writes "cgrp" only when the consumer has a group.
   if (doc.contains("cgrp")) s.cgrp = cgrp_of(object_field(doc, top, "cgrp"));

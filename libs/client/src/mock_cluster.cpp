@@ -7,7 +7,7 @@
 namespace klab::client {
 namespace {
 
-void throw_if(rd_kafka_resp_err_t err, const std::string& what) {
+void throw_if_mock_failed(rd_kafka_resp_err_t err, const std::string& what) {
   if (err) throw KafkaException(Error(err), "mock cluster: " + what);
 }
 
@@ -41,8 +41,9 @@ Config MockCluster::client_config() const {
 }
 
 void MockCluster::create_topic(const std::string& topic, int partitions, int replication_factor) {
-  throw_if(rd_kafka_mock_topic_create(mock_, topic.c_str(), partitions, replication_factor),
-           "create topic " + topic);
+  throw_if_mock_failed(
+      rd_kafka_mock_topic_create(mock_, topic.c_str(), partitions, replication_factor),
+      "create topic " + topic);
 }
 
 void MockCluster::push_request_errors(std::int16_t api_key,
@@ -59,20 +60,21 @@ void MockCluster::set_topic_error(const std::string& topic, rd_kafka_resp_err_t 
 }
 
 void MockCluster::set_rtt(int broker_id, int rtt_ms) {
-  throw_if(rd_kafka_mock_broker_set_rtt(mock_, broker_id, rtt_ms),
-           "rtt of broker " + std::to_string(broker_id));
+  throw_if_mock_failed(rd_kafka_mock_broker_set_rtt(mock_, broker_id, rtt_ms),
+                       "rtt of broker " + std::to_string(broker_id));
 }
 
 void MockCluster::set_broker_down(int broker_id, bool down) {
-  throw_if(down ? rd_kafka_mock_broker_set_down(mock_, broker_id)
-                : rd_kafka_mock_broker_set_up(mock_, broker_id),
-           "broker " + std::to_string(broker_id));
+  throw_if_mock_failed(down ? rd_kafka_mock_broker_set_down(mock_, broker_id)
+                            : rd_kafka_mock_broker_set_up(mock_, broker_id),
+                       "broker " + std::to_string(broker_id));
 }
 
 void MockCluster::set_partition_leader(const std::string& topic, std::int32_t partition,
                                        int broker_id) {
-  throw_if(rd_kafka_mock_partition_set_leader(mock_, topic.c_str(), partition, broker_id),
-           "leader of " + topic + "/" + std::to_string(partition));
+  throw_if_mock_failed(
+      rd_kafka_mock_partition_set_leader(mock_, topic.c_str(), partition, broker_id),
+      "leader of " + topic + "/" + std::to_string(partition));
 }
 
 }  // namespace klab::client

@@ -11,7 +11,7 @@ namespace {
 using nlohmann::json;
 using namespace detail;
 
-TopicStats topic_of(const std::string& name, const json& t, const std::string& path) {
+TopicStats producer_topic_of(const std::string& name, const json& t, const std::string& path) {
   TopicStats s;
   s.name = name;
   s.batchsize = window_of(t, path, "batchsize");
@@ -78,7 +78,7 @@ ProducerStats ProducerStats::parse(std::string_view text) {
   for (const auto& [key, t] : object_field(doc, top, "topics").items()) {
     auto path = entry_path("topics", key);
     if (!t.is_object()) bad_field(path, "is not an object");
-    s.topics.push_back(topic_of(key, t, path));
+    s.topics.push_back(producer_topic_of(key, t, path));
   }
   return s;
 }

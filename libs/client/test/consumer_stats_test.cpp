@@ -25,18 +25,18 @@ using testing::HasSubstr;
 const std::string topic = "ConsumerStatsOnBroker.ALiveConsumersStatisticsParse-stats-41722-0";
 const std::string broker_key = "127.0.0.1:23458/1";
 
-std::string fixture_text() {
+std::string consumer_fixture_text() {
   return klab::client::test::read_stats_fixture("consumer_stats_2.0.2.json");
 }
 
-json fixture() { return json::parse(fixture_text()); }
+json consumer_fixture() { return json::parse(consumer_fixture_text()); }
 
-klab::Error parse_error_of(const json& doc) {
+klab::Error consumer_parse_error_of(const json& doc) {
   return klab::client::test::parse_error_of<ConsumerStats>(doc);
 }
 
 TEST(ConsumerStats, ParsesTopLevelCountersFromLibrdkafkaJson) {
-  auto s = ConsumerStats::parse(fixture_text());
+  auto s = ConsumerStats::parse(consumer_fixture_text());
   EXPECT_EQ(s.ts_us, 12763783099);
   EXPECT_EQ(s.rxmsgs, 5);
   EXPECT_EQ(s.rxmsg_bytes, 10);  // 5 values of 2 bytes ("s0" .. "s4")
@@ -45,7 +45,7 @@ TEST(ConsumerStats, ParsesTopLevelCountersFromLibrdkafkaJson) {
 }
 
 TEST(ConsumerStats, CountsFetchRequestsOfRealBrokersOnly) {
-  auto s = ConsumerStats::parse(fixture_text());
+  auto s = ConsumerStats::parse(consumer_fixture_text());
   // The logical GroupCoordinator entry repeats node id 1; it is not a second broker.
   ASSERT_EQ(s.brokers.size(), 1u);
   EXPECT_EQ(s.brokers[0].name, broker_key);
@@ -57,7 +57,7 @@ TEST(ConsumerStats, CountsFetchRequestsOfRealBrokersOnly) {
 }
 
 TEST(ConsumerStats, ParsesEachPartitionsFetchQueueLagAndOffsets) {
-  auto s = ConsumerStats::parse(fixture_text());
+  auto s = ConsumerStats::parse(consumer_fixture_text());
   ASSERT_EQ(s.topics.size(), 1u);
   EXPECT_EQ(s.topics[0].name, topic);
   ASSERT_EQ(s.topics[0].partitions.size(), 1u) << "the unassigned partition -1 is left out";
@@ -77,7 +77,7 @@ TEST(ConsumerStats, ParsesEachPartitionsFetchQueueLagAndOffsets) {
 }
 
 TEST(ConsumerStats, ParsesTheGroupsJoinStateAndRebalances) {
-  auto s = ConsumerStats::parse(fixture_text());
+  auto s = ConsumerStats::parse(consumer_fixture_text());
   ASSERT_TRUE(s.cgrp);
   EXPECT_EQ(s.cgrp->state, "up");
   EXPECT_EQ(s.cgrp->join_state, "steady");
@@ -86,13 +86,13 @@ TEST(ConsumerStats, ParsesTheGroupsJoinStateAndRebalances) {
 }
 
 TEST(ConsumerStats, ConsumerWithoutGroupHasNoCgrp) {
-  auto doc = fixture();
+  auto doc = consumer_fixture();
   doc.erase("cgrp");
   EXPECT_FALSE(ConsumerStats::parse(doc.dump()).cgrp);
 }
 
 TEST(ConsumerStats, SortsPartitionsByNumberNotByText) {
-  auto doc = fixture();
+  auto doc = consumer_fixture();
   auto& parts = doc["topics"][topic]["partitions"];
   for (int id : {10, 2}) {
     auto key = std::to_string(id);
@@ -107,28 +107,28 @@ TEST(ConsumerStats, SortsPartitionsByNumberNotByText) {
 }
 
 TEST(ConsumerStats, MissingFieldIsBadMsgNamingTheField) {
-  auto lag = fixture();
+  auto lag = consumer_fixture();
   lag["topics"][topic]["partitions"]["0"].erase("consumer_lag");
-  auto err = parse_error_of(lag);
+  auto err = consumer_parse_error_of(lag);
   EXPECT_EQ(err, RD_KAFKA_RESP_ERR__BAD_MSG);
   EXPECT_THAT(err.message(), HasSubstr("topics[\"" + topic + "\"].partitions[\"0\"].consumer_lag"));
 
-  auto join = fixture();
+  auto join = consumer_fixture();
   join["cgrp"].erase("join_state");
-  EXPECT_THAT(parse_error_of(join).message(), HasSubstr("cgrp.join_state is missing"));
+  EXPECT_THAT(consumer_parse_error_of(join).message(), HasSubstr("cgrp.join_state is missing"));
 
-  auto top = fixture();
+  auto top = consumer_fixture();
   top.erase("rxmsgs");
-  EXPECT_THAT(parse_error_of(top).message(), HasSubstr("field rxmsgs is missing"));
+  EXPECT_THAT(consumer_parse_error_of(top).message(), HasSubstr("field rxmsgs is missing"));
 }
 
 TEST(ConsumerStats, OddFieldTypesAndNonJsonAreBadMsg) {
-  auto state = fixture();
+  auto state = consumer_fixture();
   state["topics"][topic]["partitions"]["0"]["fetch_state"] = 3;
-  EXPECT_THAT(parse_error_of(state).message(), HasSubstr("fetch_state is not a string"));
-  auto cgrp = fixture();
+  EXPECT_THAT(consumer_parse_error_of(state).message(), HasSubstr("fetch_state is not a string"));
+  auto cgrp = consumer_fixture();
   cgrp["cgrp"] = "up";
-  EXPECT_THAT(parse_error_of(cgrp).message(), HasSubstr("cgrp is not an object"));
+  EXPECT_THAT(consumer_parse_error_of(cgrp).message(), HasSubstr("cgrp is not an object"));
   try {
     ConsumerStats::parse("not json");
     ADD_FAILURE() << "expected a KafkaException";
@@ -138,7 +138,7 @@ TEST(ConsumerStats, OddFieldTypesAndNonJsonAreBadMsg) {
 }
 
 std::string sample_with_lag(std::int64_t lag) {
-  auto doc = fixture();
+  auto doc = consumer_fixture();
   doc["topics"][topic]["partitions"]["0"]["consumer_lag"] = lag;
   return doc.dump();
 }

@@ -22,13 +22,13 @@ using klab::client::StatsCollector;
 using nlohmann::json;
 using testing::HasSubstr;
 
-std::string fixture_text() {
+std::string producer_fixture_text() {
   return klab::client::test::read_stats_fixture("producer_stats_2.0.2.json");
 }
 
-json fixture() { return json::parse(fixture_text()); }
+json producer_fixture() { return json::parse(producer_fixture_text()); }
 
-klab::Error parse_error_of(const json& doc) {
+klab::Error producer_parse_error_of(const json& doc) {
   return klab::client::test::parse_error_of<ProducerStats>(doc);
 }
 
@@ -39,7 +39,7 @@ const klab::client::BrokerStats& broker(const ProducerStats& s, std::int32_t id)
 }
 
 TEST(ProducerStats, ParsesProduceRequestsAndInFlightFromLibrdkafkaJson) {
-  auto s = ProducerStats::parse(fixture_text());
+  auto s = ProducerStats::parse(producer_fixture_text());
   EXPECT_EQ(s.ts_us, 8972861334);
   EXPECT_EQ(s.msg_cnt, 1006);
   EXPECT_EQ(s.msg_size, 100600);
@@ -53,7 +53,7 @@ TEST(ProducerStats, ParsesProduceRequestsAndInFlightFromLibrdkafkaJson) {
 }
 
 TEST(ProducerStats, ParsesEachBrokersCountersAndLatencyWindows) {
-  auto s = ProducerStats::parse(fixture_text());
+  auto s = ProducerStats::parse(producer_fixture_text());
   const auto& b = broker(s, 3);
   EXPECT_EQ(b.name, "127.0.0.1:39094/3");
   EXPECT_EQ(b.state, "UP");
@@ -79,7 +79,7 @@ TEST(ProducerStats, ParsesEachBrokersCountersAndLatencyWindows) {
 }
 
 TEST(ProducerStats, LeavesOutBootstrapBrokersAndTheUnassignedPartition) {
-  auto doc = fixture();
+  auto doc = producer_fixture();
   ASSERT_TRUE(doc["brokers"].contains("localhost:39092/bootstrap"));
   ASSERT_TRUE(doc["topics"]["stats-demo"]["partitions"].contains("-1"));
   auto s = ProducerStats::parse(doc.dump());
@@ -103,7 +103,7 @@ TEST(ProducerStats, LeavesOutBootstrapBrokersAndTheUnassignedPartition) {
 }
 
 TEST(ProducerStats, SortsPartitionsByNumberNotByText) {
-  auto doc = fixture();
+  auto doc = producer_fixture();
   auto& parts = doc["topics"]["stats-demo"]["partitions"];
   parts["10"] = parts["2"];
   parts["10"]["partition"] = 10;
@@ -114,7 +114,7 @@ TEST(ProducerStats, SortsPartitionsByNumberNotByText) {
 }
 
 TEST(ProducerStats, DerivesCompressionRatioAndRecordsPerRequest) {
-  auto s = ProducerStats::parse(fixture_text());
+  auto s = ProducerStats::parse(producer_fixture_text());
   // lz4 squeezes 100 'x' bytes well: the wire carried ~13x less than the payload.
   EXPECT_DOUBLE_EQ(s.compression_ratio(), 4200000.0 / 315995.0);
   EXPECT_GT(s.compression_ratio(), 10.0);
@@ -130,14 +130,14 @@ TEST(ProducerStats, DerivedNumbersAreZeroWhenNothingWasSent) {
 }
 
 TEST(ProducerStats, SumsRetriesOverRealBrokers) {
-  auto doc = fixture();
+  auto doc = producer_fixture();
   doc["brokers"]["127.0.0.1:39092/1"]["txretries"] = 4;
   doc["brokers"]["127.0.0.1:39093/2"]["txretries"] = 1;
   EXPECT_EQ(ProducerStats::parse(doc.dump()).txretries, 5);
 }
 
 TEST(ProducerStats, MissingProduceCounterMeansNoProduceRequests) {
-  auto doc = fixture();
+  auto doc = producer_fixture();
   doc["brokers"]["127.0.0.1:39092/1"]["req"].erase("Produce");
   auto s = ProducerStats::parse(doc.dump());
   EXPECT_EQ(broker(s, 1).produce_requests, 0);
@@ -145,38 +145,39 @@ TEST(ProducerStats, MissingProduceCounterMeansNoProduceRequests) {
 }
 
 TEST(ProducerStats, MissingFieldIsBadMsgNamingTheField) {
-  auto top = fixture();
+  auto top = producer_fixture();
   top.erase("txmsgs");
-  auto e = parse_error_of(top);
+  auto e = producer_parse_error_of(top);
   EXPECT_EQ(e.code(), RD_KAFKA_RESP_ERR__BAD_MSG);
   EXPECT_THAT(e.message(), HasSubstr("field txmsgs is missing"));
 
-  auto window = fixture();
+  auto window = producer_fixture();
   window["brokers"]["127.0.0.1:39092/1"]["rtt"].erase("p99");
-  e = parse_error_of(window);
+  e = producer_parse_error_of(window);
   EXPECT_EQ(e.code(), RD_KAFKA_RESP_ERR__BAD_MSG);
   EXPECT_THAT(e.message(), HasSubstr("brokers[\"127.0.0.1:39092/1\"].rtt.p99 is missing"));
 
-  auto partition = fixture();
+  auto partition = producer_fixture();
   partition["topics"]["stats-demo"]["partitions"]["1"].erase("txbytes");
-  e = parse_error_of(partition);
+  e = producer_parse_error_of(partition);
   EXPECT_THAT(e.message(), HasSubstr("topics[\"stats-demo\"].partitions[\"1\"].txbytes"));
 
-  auto brokers = fixture();
+  auto brokers = producer_fixture();
   brokers.erase("brokers");
-  EXPECT_THAT(parse_error_of(brokers).message(), HasSubstr("field brokers is missing"));
+  EXPECT_THAT(producer_parse_error_of(brokers).message(), HasSubstr("field brokers is missing"));
 }
 
 TEST(ProducerStats, OddFieldTypesAndNonJsonAreBadMsg) {
-  auto doc = fixture();
+  auto doc = producer_fixture();
   doc["tx"] = "37";
-  auto e = parse_error_of(doc);
+  auto e = producer_parse_error_of(doc);
   EXPECT_EQ(e.code(), RD_KAFKA_RESP_ERR__BAD_MSG);
   EXPECT_THAT(e.message(), HasSubstr("field tx is not an integer"));
 
-  auto topics = fixture();
+  auto topics = producer_fixture();
   topics["topics"] = json::array();
-  EXPECT_THAT(parse_error_of(topics).message(), HasSubstr("field topics is not an object"));
+  EXPECT_THAT(producer_parse_error_of(topics).message(),
+              HasSubstr("field topics is not an object"));
 
   try {
     ProducerStats::parse("{\"ts\": ");
@@ -189,7 +190,7 @@ TEST(ProducerStats, OddFieldTypesAndNonJsonAreBadMsg) {
 
 // The fixture with every broker's waitresp_cnt replaced, so in_flight() is `per_broker` x 3.
 std::string sample_with_in_flight(int per_broker, std::int64_t ts) {
-  auto doc = fixture();
+  auto doc = producer_fixture();
   for (auto& [name, b] : doc["brokers"].items()) b["waitresp_cnt"] = per_broker;
   doc["ts"] = ts;
   return doc.dump();
@@ -217,8 +218,8 @@ TEST(StatsCollector, KeepsTheLatestSampleAndTheLargestInFlight) {
 
 TEST(StatsCollector, KeepsTheLargestBatchOfAnySampleAfterAnEmptyWindow) {
   StatsCollector c;
-  c.add(fixture_text());
-  auto empty = fixture();
+  c.add(producer_fixture_text());
+  auto empty = producer_fixture();
   for (auto& [name, t] : empty["topics"].items()) t["batchsize"]["max"] = 0;
   c.add(empty.dump());
   EXPECT_EQ(c.latest()->topics.front().batchsize.max, 0) << "an idle interval";
@@ -227,7 +228,7 @@ TEST(StatsCollector, KeepsTheLargestBatchOfAnySampleAfterAnEmptyWindow) {
 
 TEST(StatsCollector, RejectedSampleChangesNothing) {
   StatsCollector c;
-  c.add(fixture_text());
+  c.add(producer_fixture_text());
   EXPECT_THROW(c.add("{}"), KafkaException);
   EXPECT_EQ(c.samples(), 1);
   EXPECT_EQ(c.latest()->ts_us, 8972861334);
