@@ -9,6 +9,8 @@
 # clone (no timing history yet) a long test does not begin last and run alone at the end.
 # Labels: unit (no network), mock (librdkafka mock cluster), broker (real cluster),
 # cluster3 (needs 3 nodes), chaos (kills/pauses nodes), e2e, and the phase (p1 ... p8).
+# A cluster3 test counts as two of `ctest -j`'s slots: three JVMs starting and failing over keep
+# two cores busy, while the single-node and mock tests mostly wait on brokers and timeouts.
 # Each binary writes a GoogleTest JSON report to .klab/results (LabPaths::results_dir) that
 # `klab progress` and the console read.
 # One precompiled header for every test binary: GoogleTest/GoogleMock and nlohmann-json are
@@ -57,6 +59,9 @@ function(klab_add_test)
       ENVIRONMENT "${env}GTEST_OUTPUT=json:${CMAKE_SOURCE_DIR}/.klab/results/${test_name}.json;KLAB_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
     if(T_COST)
       set_tests_properties(${test_name} PROPERTIES COST ${T_COST})
+    endif()
+    if("cluster3" IN_LIST T_LABELS)
+      set_tests_properties(${test_name} PROPERTIES PROCESSORS 2)
     endif()
   endforeach()
 endfunction()

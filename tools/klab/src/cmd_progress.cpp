@@ -41,11 +41,15 @@ void run_suite(const Context& ctx) {
       "cleared)...\n",
       build.string(), cleared);
   std::fflush(stdout);
-  // Inherit the terminal so the learner sees CTest's own progress.
-  // The same parallelism as scripts/test: most tests wait on JVMs, so 3 jobs fit 2 cores.
+  // Inherit the terminal so the learner sees CTest's own progress. A build under build/<preset>
+  // runs through its test preset, as scripts/test does: the same jobs and sanitizer options.
   const char* jobs = std::getenv("KLAB_TEST_JOBS");
-  std::string cmd = "ctest --test-dir '" + build.string() + "' -j" +
-                    std::string(jobs && *jobs ? jobs : "3") + " --output-on-failure";
+  std::string parallel = jobs && *jobs ? std::string(" -j") + jobs : "";
+  std::string cmd =
+      build.parent_path() == ctx.paths.home / "build"
+          ? "cd '" + ctx.paths.home.string() + "' && ctest --preset " + build.filename().string()
+          : "ctest --test-dir '" + build.string() + "' -j6 --output-on-failure";
+  cmd += parallel;
   if (std::system(cmd.c_str()) != 0) fmt::print("Some tests failed; see above.\n");
 }
 
