@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <random>
 
 #include "klab/client/admin.hpp"
@@ -69,21 +70,41 @@ void TestCluster::start() {
                           " (KLAB_BOOTSTRAP); fault-injection tests will be skipped");
     return;
   }
-  auto port = klab::cluster::find_free_port_block(request_.nodes);
-  if (!port)
-    throw klab::cluster::ClusterError("no free block of loopback ports for a test cluster");
-  state_dir_ = make_state_dir();
-  klab::cluster::ClusterSpec spec;
-  spec.nodes = request_.nodes;
-  spec.first_client_port = *port;
-  spec.state_dir = state_dir_;
-  spec.broker_properties = request_.broker_properties;
-  spec.die_with_parent = true;
-  spec.light_jvm = true;  // tests need correct brokers, not fast ones: half the start-up CPU
-  local_ = std::make_unique<klab::cluster::LocalCluster>(paths, spec);
   auto t0 = std::chrono::steady_clock::now();
-  local_->up();
+  // Another test binary may pick an overlapping block between our check and our nodes' bind:
+  // such a start fails with a bind error, and a fresh block then succeeds.
+  for (int attempt = 1;; ++attempt) {
+    auto port = klab::cluster::find_free_port_block(request_.nodes);
+    if (!port)
+      throw klab::cluster::ClusterError("no free block of loopback ports for a test cluster");
+    state_dir_ = make_state_dir();
+    klab::cluster::ClusterSpec spec;
+    spec.nodes = request_.nodes;
+    spec.first_client_port = *port;
+    spec.state_dir = state_dir_;
+    spec.broker_properties = request_.broker_properties;
+    spec.secure = request_.secure;
+    spec.security_dir = state_dir_ / "security";
+    spec.die_with_parent = true;
+    spec.light_jvm = true;  // tests need correct brokers, not fast ones: half the start-up CPU
+    local_ = std::make_unique<klab::cluster::LocalCluster>(paths, spec);
+    try {
+      local_->up();
+      break;
+    } catch (const klab::cluster::ClusterError& e) {
+      bool port_taken = e.details().find("Address already in use") != std::string::npos;
+      if (!port_taken || attempt == 3) throw;
+      klab::client::log(klab::client::LogLevel::notice, "klab",
+                        "a test cluster port was taken meanwhile (" + std::string(e.what()) +
+                            "): retrying on other ports");
+      local_->down(std::chrono::seconds(10));
+      std::error_code ec;
+      fs::remove_all(state_dir_, ec);
+    }
+  }
   target_.bootstrap = local_->bootstrap();
+  // The binary's own cluster: the lab's admin.properties (of a secured `klab up`) is not its.
+  if (!std::getenv("KLAB_CLIENT_PROPERTIES")) target_.properties_file.reset();
   auto ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
   klab::client::log(klab::client::LogLevel::notice, "klab",
@@ -106,7 +127,17 @@ void TestCluster::stop(bool keep_files) {
 }
 
 klab::client::Config TestCluster::client_config() const {
+  if (local_ && local_->secure())
+    return client_config_as("admin", klab::cluster::SecureListener::mtls);  // see probe_properties
   return klab::cluster::client_config(target_);
+}
+
+klab::client::Config TestCluster::client_config_as(const std::string& user,
+                                                   klab::cluster::SecureListener listener) const {
+  if (!local_) throw klab::cluster::ClusterError("client_config_as needs the lab's own cluster");
+  klab::client::Config c;
+  for (const auto& [k, v] : local_->client_properties(user, listener)) c.set(k, v);
+  return c;
 }
 
 int TestCluster::node_count() const {
