@@ -13,6 +13,7 @@
 #include "cluster_snapshot.hpp"
 #include "event_hub.hpp"
 #include "metrics_collector.hpp"
+#include "request_guard.hpp"
 #include "routes.hpp"
 #include "views.hpp"
 
@@ -90,6 +91,11 @@ void ConsoleServer::start() {
         }
         send_error(res, 500, "internal_error", what);
       });
+  if (!is_loopback_host(d.options.host) && d.options.access_token.empty())
+    throw std::invalid_argument("console: listening on " + d.options.host +
+                                " needs an access token (ConsoleOptions::access_token)");
+  s.set_pre_routing_handler(
+      request_guard({d.options.host, [&d] { return d.port; }, d.options.access_token}));
   add_status_routes(s, d.ctx);
   add_topic_routes(s, d.ctx);
   add_message_routes(s, d.ctx);

@@ -16,6 +16,8 @@ struct ConsoleOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;  ///< 0 picks a free port (see ConsoleServer::port())
   bool read_only = false;     ///< every POST/PUT/DELETE answers 403
+  /// Required (non-empty) when `host` is not loopback: every request must then carry it.
+  std::string access_token;
   /// How often the one refresher thread re-reads metadata, watermarks and groups.
   std::chrono::milliseconds refresh{5000};
   /// How often the metrics thread scrapes the brokers' JMX exporters.
