@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <random>
 #include <system_error>
 #include <thread>
 
@@ -29,6 +30,14 @@ bool is_loopback(const std::string& host) {
   return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.starts_with("127.");
 }
 
+std::string random_token() {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::random_device rd;
+  std::string t;
+  for (int i = 0; i < 32; ++i) t += hex[rd() % 16];
+  return t;
+}
+
 void cmd_console(const ConsoleFlags& f) {
   auto ctx = make_context();
   klab::console::ConsoleOptions o;
@@ -43,11 +52,13 @@ void cmd_console(const ConsoleFlags& f) {
   o.roadmap_file = ctx.paths.roadmap_file;
   o.results_dir = ctx.paths.results_dir;
 
-  if (!is_loopback(f.host))
+  if (!is_loopback(f.host)) {
+    o.access_token = random_token();
     fmt::print(stderr,
-               "klab: warning: --host {} makes the console reachable from other machines; it has "
-               "no login and can delete topics (add --read-only to forbid changes)\n",
+               "klab: warning: --host {} makes the console reachable from other machines: every "
+               "request needs the access token below (add --read-only to forbid changes)\n",
                f.host);
+  }
   klab::console::ConsoleServer server(o);
   try {
     server.start();
@@ -57,8 +68,9 @@ void cmd_console(const ConsoleFlags& f) {
                     "another with --port N, or --port 0 for any free port",
                     e.what(), f.port));
   }
-  fmt::print("Kafka Lab console: http://{}:{}/  (cluster {}{}{})\nCtrl-C stops it.\n", f.host,
-             server.port(), ctx.target.describe(), f.read_only ? ", read-only" : "",
+  fmt::print("Kafka Lab console: http://{}:{}/{}  (cluster {}{}{})\nCtrl-C stops it.\n", f.host,
+             server.port(), o.access_token.empty() ? "" : "?token=" + o.access_token,
+             ctx.target.describe(), f.read_only ? ", read-only" : "",
              o.metrics_urls.empty() ? ", no broker metrics" : "");
   std::fflush(stdout);
   catch_interrupts();
