@@ -7,11 +7,14 @@ namespace klab::cluster {
 
 struct BrokerProbe::Impl {
   std::string bootstrap;
+  std::map<std::string, std::string> security;
   std::unique_ptr<klab::client::Admin> admin;
 };
 
-BrokerProbe::BrokerProbe(std::string bootstrap) : impl_(std::make_unique<Impl>()) {
+BrokerProbe::BrokerProbe(std::string bootstrap, std::map<std::string, std::string> security)
+    : impl_(std::make_unique<Impl>()) {
   impl_->bootstrap = std::move(bootstrap);
+  impl_->security = std::move(security);
 }
 
 BrokerProbe::~BrokerProbe() = default;
@@ -20,6 +23,7 @@ int BrokerProbe::broker_count(std::chrono::milliseconds timeout) {
   try {
     if (!impl_->admin) {
       klab::client::Config c;
+      for (const auto& [k, v] : impl_->security) c.set(k, v);
       c.bootstrap_servers(impl_->bootstrap);
       // Connection refusals are expected while nodes start: keep librdkafka quiet.
       c.set("log_level", "0");

@@ -34,8 +34,12 @@ LabPaths LabPaths::at(const fs::path& home) {
   p.config_dir = p.home / "kafka" / "config";
   p.state_dir = p.home / ".klab" / "state" / "cluster";
   // A second lab beside the default one (the CLI's own tests use this).
-  if (const char* state = std::getenv("KLAB_STATE_DIR"); state && *state) p.state_dir = state;
+  const char* state = std::getenv("KLAB_STATE_DIR");
+  bool own_state = state && *state;
+  if (own_state) p.state_dir = state;
   p.console_dir = p.state_dir.parent_path() / "console";
+  p.security_dir =
+      own_state ? p.state_dir.parent_path() / "security" : p.home / ".klab" / "security";
   p.results_dir = p.home / ".klab" / "results";
   p.roadmap_file = p.home / "roadmap.json";
   return p;

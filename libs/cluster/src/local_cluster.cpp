@@ -71,6 +71,7 @@ fs::path jmx_exporter_config(const LabPaths& paths) {
 LocalCluster::LocalCluster(LabPaths paths, ClusterSpec spec)
     : paths_(std::move(paths)), spec_(std::move(spec)) {
   if (spec_.state_dir.empty()) spec_.state_dir = paths_.state_dir;
+  if (spec_.security_dir.empty()) spec_.security_dir = paths_.security_dir;
   load_state();
 }
 
@@ -92,6 +93,13 @@ void LocalCluster::load_state() {
   }
   int nodes = j.value("nodes", 0);
   int port = j.value("first_client_port", 0);
+  // A secured lab stays secured; only asking to secure a plaintext lab conflicts.
+  bool secure = j.value("secure", false);
+  if (spec_.secure && !secure)
+    throw ClusterError("the lab in " + spec_.state_dir.string() +
+                       " was created without security: run `klab reset --yes` first to make it "
+                       "a secured lab (this deletes its data)");
+  spec_.secure = secure;
   if (spec_.nodes != 0 && spec_.nodes != nodes)
     throw ClusterError("the lab in " + spec_.state_dir.string() + " was created with " +
                        std::to_string(nodes) + " node(s), not " + std::to_string(spec_.nodes) +
@@ -110,6 +118,7 @@ void LocalCluster::save_state() const {
   json j{{"nodes", spec_.nodes},
          {"first_client_port", spec_.first_client_port},
          {"cluster_id", cluster_id_},
+         {"secure", spec_.secure},
          {"bootstrap", bootstrap()}};
   std::ofstream(spec_.state_dir / state_file) << j.dump(2) << '\n';
 }
@@ -213,9 +222,16 @@ void LocalCluster::write_node_config(int id) const {
                      {"data_dir", (node_dir(id) / "data").string()},
                      {"internal_rf", std::to_string(internal_rf)},
                      {"internal_min_isr", std::to_string(internal_rf > 1 ? 2 : 1)}});
+  if (spec_.secure) {
+    text += "\n# Secured lab: SASL/SCRAM, TLS and mTLS listeners, StandardAuthorizer\n";
+    for (const auto& [k, v] : secure_broker_properties(id, spec_.nodes, spec_.first_client_port,
+                                                       controller_port(id), security()))
+      text += k + '=' + v + '\n';
+  }
   if (!spec_.broker_properties.empty()) {
     text += "\n# Overrides for this cluster\n";
-    for (const auto& [k, v] : spec_.broker_properties) text += k + '=' + v + '\n';
+    for (const auto& [k, v] : spec_.broker_properties)
+      text += k + '=' + fill(v, {{"security_dir", spec_.security_dir.string()}}) + '\n';
   }
   fs::create_directories(node_dir(id) / "logs");
   std::ofstream(node_dir(id) / "server.properties") << text;
@@ -223,6 +239,8 @@ void LocalCluster::write_node_config(int id) const {
 
 void LocalCluster::format(const KafkaRuntime& rt, const Progress& progress) {
   if (cluster_id_.empty()) cluster_id_ = random_cluster_id();
+  std::vector<std::string> scram;
+  if (spec_.secure) scram = scram_format_arguments(security());
   std::vector<std::thread> workers;
   std::vector<CommandResult> results(spec_.nodes);
   std::vector<std::string> failures(spec_.nodes);
@@ -233,10 +251,10 @@ void LocalCluster::format(const KafkaRuntime& rt, const Progress& progress) {
     // One JVM per node in parallel: formatting is mostly JVM start-up.
     workers.emplace_back([&, id] {
       try {
-        results[id - 1] = rt.run_tool(
-            "kafka.tools.StorageTool",
-            {"format", "-t", cluster_id_, "-c", (node_dir(id) / "server.properties").string()},
-            scaled(120s));
+        std::vector<std::string> args{"format", "-t", cluster_id_, "-c",
+                                      (node_dir(id) / "server.properties").string()};
+        args.insert(args.end(), scram.begin(), scram.end());
+        results[id - 1] = rt.run_tool("kafka.tools.StorageTool", args, scaled(120s));
       } catch (const std::exception& e) {
         failures[id - 1] = e.what();
       }
@@ -254,8 +272,17 @@ void LocalCluster::format(const KafkaRuntime& rt, const Progress& progress) {
   save_state();
 }
 
+std::vector<std::uint16_t> LocalCluster::node_ports(int id) const {
+  std::vector<std::uint16_t> ports{client_port(id), controller_port(id), metrics_port(id)};
+  if (spec_.secure)
+    for (auto offset : {defaults::sasl_ssl_port_offset, defaults::mtls_port_offset,
+                        defaults::internal_port_offset})
+      ports.push_back(client_port(id) + offset);
+  return ports;
+}
+
 void LocalCluster::check_node_ports_free(int id) const {
-  for (auto port : {client_port(id), controller_port(id), metrics_port(id)})
+  for (auto port : node_ports(id))
     if (!port_free(port))
       throw ClusterError("port " + std::to_string(port) + " on " + defaults::host +
                          " is already in use (needed by node " + std::to_string(id) +
@@ -329,7 +356,7 @@ void LocalCluster::await_quorum_leader(long previous_epoch,
 }
 
 void LocalCluster::await_brokers(int expected, std::chrono::milliseconds timeout) {
-  BrokerProbe probe(bootstrap());
+  BrokerProbe probe(probe_bootstrap(), probe_properties());
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     for (auto& n : nodes())
@@ -348,6 +375,11 @@ bool LocalCluster::up(const Progress& progress) {
   if (all_running()) return false;
   auto rt = KafkaRuntime::locate(paths_);
   check_ports_free();
+  if (spec_.secure) {
+    if (progress)
+      progress("secured lab: keys, certificates and passwords in " + spec_.security_dir.string());
+    write_client_properties_files(security(), spec_.nodes, spec_.first_client_port);
+  }
   if (!formatted()) format(rt, progress);
   long epoch_before = max_leader_epoch();
   bool none_running = !any_running();
@@ -368,7 +400,7 @@ bool LocalCluster::up(const Progress& progress) {
 // load), so a stop counts as done only once the node's ports are free for the next start.
 void LocalCluster::await_node_ports_released(int id) const {
   auto released = [&] {
-    for (auto port : {client_port(id), controller_port(id), metrics_port(id)})
+    for (auto port : node_ports(id))
       if (!port_free(port)) return false;
     return true;
   };
@@ -428,7 +460,11 @@ void LocalCluster::start_nodes(const std::vector<int>& ids) {
         [&] {
           check_alive_or_throw(id);
           // A fresh client knows only `own`, so the answer comes from that node.
-          return BrokerProbe(own).broker_count(2s) >= running;
+          auto own_probe = spec_.secure ? std::string(defaults::host) + ':' +
+                                              std::to_string(client_port(id) +
+                                                             defaults::mtls_port_offset)
+                                        : own;
+          return BrokerProbe(own_probe, probe_properties()).broker_count(2s) >= running;
         },
         scaled(90s), 200ms);
     if (!serving)
@@ -462,6 +498,34 @@ int LocalCluster::down(std::chrono::milliseconds grace) {
   for (int id = 1; id <= spec_.nodes; ++id)
     if (stopping[id - 1].second) await_node_ports_released(id);
   return stopped;
+}
+
+SecurityMaterial LocalCluster::security() const {
+  if (!spec_.secure)
+    throw ClusterError(
+        "this lab runs without security: start a secured one with "
+        "`klab reset --yes && klab up --secure`");
+  return SecurityMaterial::ensure(spec_.security_dir);
+}
+
+Properties LocalCluster::client_properties(const std::string& user, SecureListener listener) const {
+  if (!spec_.secure) return {{"bootstrap.servers", bootstrap()}};
+  return klab::cluster::client_properties(
+      security(), user, listener, secure_bootstrap(listener, spec_.nodes, spec_.first_client_port));
+}
+
+std::string LocalCluster::probe_bootstrap() const {
+  return spec_.secure ? secure_bootstrap(SecureListener::mtls, spec_.nodes, spec_.first_client_port)
+                      : bootstrap();
+}
+
+Properties LocalCluster::probe_properties() const {
+  if (!spec_.secure) return {};
+  // mTLS, not SCRAM: librdkafka before 2.6.1 repeats the client nonce in its SCRAM final
+  // message, which Kafka 4 refuses (librdkafka #4895); a certificate works with every version.
+  auto p = client_properties("admin", SecureListener::mtls);
+  p.erase("bootstrap.servers");
+  return p;
 }
 
 void LocalCluster::reset() {

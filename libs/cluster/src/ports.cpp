@@ -36,8 +36,10 @@ std::optional<std::uint16_t> find_free_port_block(int count, std::uint16_t low,
     auto first = static_cast<std::uint16_t>(pick(rng));
     bool ok = true;
     for (int i = 0; i < count && ok; ++i)
-      ok = port_free(first + i) && port_free(first + i + defaults::controller_port_offset) &&
-           port_free(first + i + defaults::metrics_port_offset);
+      for (int offset : {0, int(defaults::sasl_ssl_port_offset), int(defaults::mtls_port_offset),
+                         int(defaults::internal_port_offset), int(defaults::controller_port_offset),
+                         int(defaults::metrics_port_offset)})
+        ok = ok && port_free(first + i + offset);
     if (ok) return first;
   }
   return std::nullopt;

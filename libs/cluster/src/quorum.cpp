@@ -4,6 +4,7 @@
 
 #include "klab/cluster/await.hpp"
 #include "klab/cluster/cluster_error.hpp"
+#include "klab/cluster/secure_listeners.hpp"
 
 namespace klab::cluster {
 using namespace std::chrono_literals;
@@ -47,7 +48,7 @@ QuorumStatus describe_quorum(const KafkaRuntime& runtime, const std::string& boo
   std::vector<std::string> args{"--bootstrap-server", bootstrap};
   if (command_config) {
     args.push_back("--command-config");
-    args.push_back(command_config->string());
+    args.push_back(java_command_config(*command_config).string());  // librdkafka names in it
   }
   args.push_back("describe");
   args.push_back("--status");

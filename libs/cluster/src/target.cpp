@@ -11,7 +11,8 @@ namespace klab::cluster {
 namespace fs = std::filesystem;
 
 std::string ClusterTarget::describe() const {
-  return bootstrap + (external ? " (KLAB_BOOTSTRAP)" : " (the lab's own cluster)");
+  return bootstrap + (external ? " (KLAB_BOOTSTRAP)" : " (the lab's own cluster)") +
+         (properties_file ? ", client properties " + properties_file->string() : "");
 }
 
 ClusterTarget resolve_target(const LabPaths& paths) {
@@ -28,15 +29,27 @@ ClusterTarget resolve_target(const LabPaths& paths) {
     return t;
   }
   // The lab records its address when it is created; before that the defaults apply.
+  bool secure = false;
   std::ifstream in(paths.state_dir / "lab.json");
   if (in) {
     try {
       auto j = nlohmann::json::parse(in);
       t.bootstrap = j.value("bootstrap", "");
+      secure = j.value("secure", false);
     } catch (...) {
     }
   }
   if (t.bootstrap.empty()) t.bootstrap = defaults::bootstrap_for(defaults::nodes);
+  // On a secured lab the operator is its admin unless KLAB_CLIENT_PROPERTIES says who else.
+  // mTLS: Debian's librdkafka 2.0.2 cannot log in to Kafka 4 with SCRAM (see LocalCluster).
+  if (auto admin = paths.security_dir / "admin-mtls.properties";
+      secure && !t.properties_file && fs::exists(admin))
+    t.properties_file = admin;
+  // A properties file for another listener (e.g. alice-mtls.properties) carries its address.
+  if (t.properties_file)
+    if (auto servers =
+            klab::client::Config::from_properties_file(*t.properties_file).get("bootstrap.servers"))
+      t.bootstrap = *servers;
   return t;
 }
 

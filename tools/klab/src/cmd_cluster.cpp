@@ -30,6 +30,7 @@ struct UpOptions {
   int port = 0;
   int console_port = 0;  // 0: the port the lab's console used last, else 8080
   bool no_console = false;
+  bool secure = false;
 };
 
 void refuse_when_external(const Context& ctx, const char* command) {
@@ -40,8 +41,9 @@ void refuse_when_external(const Context& ctx, const char* command) {
         command, ctx.target.bootstrap));
 }
 
-LocalCluster open_lab(const Context& ctx, int nodes = 0, int port = 0) {
+LocalCluster open_lab(const Context& ctx, int nodes = 0, int port = 0, bool secure = false) {
   klab::cluster::ClusterSpec spec;
+  spec.secure = secure;
   spec.nodes = nodes;
   spec.first_client_port = static_cast<std::uint16_t>(port);
   spec.state_dir = ctx.paths.state_dir;
@@ -53,14 +55,37 @@ LocalCluster open_lab(const Context& ctx, int nodes = 0, int port = 0) {
 
 using klab::lab::ConsoleProcess;
 
+// Every listener as PROTOCOL 127.0.0.1:PORT and who may use which file.
+void print_security(const LocalCluster& lab) {
+  if (!lab.secure()) return;
+  auto material = lab.security();
+  fmt::print(
+      "\nSecured lab (SASL/SCRAM-SHA-512, TLS, mTLS; StandardAuthorizer, super user "
+      "User:admin):\n");
+  for (const auto& l : klab::cluster::secure_listeners()) {
+    auto node1 = lab.nodes().front().client_port + l.port_offset;
+    fmt::print("  {:<15} {}:{}{}\n", l.protocol, "127.0.0.1", node1,
+               lab.node_count() > 1 ? fmt::format(" (node N: {}+N-1)", node1) : "");
+  }
+  fmt::print("  client properties (KLAB_CLIENT_PROPERTIES=...; without it klab acts as admin over mTLS):\n");
+  for (const auto& user : klab::cluster::lab_users())
+    for (const auto& l : klab::cluster::secure_listeners())
+      fmt::print("    {:<15} {}\n", l.protocol,
+                 (material.dir() / (user + l.file_suffix + ".properties")).string());
+  fmt::print("  Kafka's Java tools: --command-config {}/<name>.java.properties\n",
+             material.dir().string());
+  fmt::print("  CA certificate: {}\n", material.ca_cert().string());
+}
+
 void print_ready(const LocalCluster& lab, const std::optional<ConsoleProcess>& console) {
   fmt::print("\nKafka Lab is up: {} KRaft node(s), Apache Kafka {}\n", lab.node_count(),
              lab.kafka_version());
-  fmt::print("  bootstrap   {}\n", lab.bootstrap());
+  fmt::print("  bootstrap   {}{}\n", lab.bootstrap(), lab.secure() ? " (SASL_PLAINTEXT)" : "");
   if (console) fmt::print("  console     http://127.0.0.1:{}\n", console->port);
   fmt::print("  logs        {}/node-N/logs/server.log\n", lab.state_dir().string());
   fmt::print("  data        {}/node-N/data   (kept across down/up; `klab reset` wipes it)\n",
              lab.state_dir().string());
+  print_security(lab);
   fmt::print(
       "\nTry next:\n"
       "  ./klab status                                  brokers and the KRaft quorum\n"
@@ -77,7 +102,7 @@ void cmd_up(const UpOptions& o) {
   refuse_when_external(ctx, "up");
   if (o.nodes != 0 && o.nodes != 1 && o.nodes != 3)
     throw CommandError(fmt::format("--nodes must be 1 or 3, not {}", o.nodes), 2);
-  auto lab = open_lab(ctx, o.nodes, o.port);
+  auto lab = open_lab(ctx, o.nodes, o.port, o.secure);
   auto start_console = [&]() -> std::optional<ConsoleProcess> {
     if (o.no_console) return std::nullopt;
     fmt::print("  starting the console\n");
@@ -145,6 +170,7 @@ void print_local_nodes(const Context& ctx) {
                n.paused    ? "paused"
                : n.running ? "running"
                            : "stopped");
+  print_security(lab);
 }
 
 void cmd_status() {
@@ -185,6 +211,9 @@ void add_cluster_commands(CLI::App& app) {
                    "port of the web console (default: the last one used, else 8080)")
       ->check(CLI::Range(1024, 65535));
   c_up->add_flag("--no-console", up.no_console, "start the cluster only, without the console");
+  c_up->add_flag("--secure", up.secure,
+                 "SASL/SCRAM, TLS and mTLS listeners with ACLs (keys and client properties in "
+                 ".klab/security); a plaintext lab must be reset first");
   c_up->callback([] { cmd_up(up); });
 
   app.add_subcommand("down", "Stop every node (data is kept)")->callback([] { cmd_down(); });

@@ -22,6 +22,11 @@ struct ClusterSpec {
   /// on the 2-core reference machine) at the price of peak throughput. Test clusters use it;
   /// `klab up` keeps the full JIT, so benchmarks measure a normally tuned broker.
   bool light_jvm = false;
+  /// SASL/SCRAM, TLS and mTLS listeners with StandardAuthorizer (see secure_listeners.hpp)
+  /// instead of one PLAINTEXT listener. Kept in the lab's state: a lab is one or the other.
+  bool secure = false;
+  /// Keys, certificates and passwords of a secured lab; empty: LabPaths::security_dir.
+  std::filesystem::path security_dir;
 };
 
 }  // namespace klab::cluster

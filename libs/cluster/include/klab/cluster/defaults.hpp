@@ -13,6 +13,12 @@ inline constexpr std::uint16_t controller_port_offset = 100;
 /// A node's Prometheus JMX exporter (kafka/config/jmx-exporter.yaml) listens on its client port
 /// plus this offset: 9292..9294 for the lab.
 inline constexpr std::uint16_t metrics_port_offset = 200;
+/// A secured lab (`klab up --secure`) serves SASL_PLAINTEXT on the client port, and beside it:
+/// SASL_SSL on client port + 10, SSL with client certificates (mTLS) on + 20, and the brokers'
+/// own authenticated (mTLS) listener on + 30.
+inline constexpr std::uint16_t sasl_ssl_port_offset = 10;
+inline constexpr std::uint16_t mtls_port_offset = 20;
+inline constexpr std::uint16_t internal_port_offset = 30;
 /// Nodes started by `klab up` when --nodes is not given.
 inline constexpr int nodes = 3;
 /// Loopback only: the lab never listens on other interfaces.

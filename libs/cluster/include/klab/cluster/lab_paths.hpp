@@ -7,11 +7,13 @@ namespace klab::cluster {
 /// Where the lab's files are. The home is the repository root: $KLAB_HOME if set, else the
 /// first parent of the running executable (then of the working directory) holding kafka/pom.xml.
 struct LabPaths {
-  std::filesystem::path home;         ///< repository root
-  std::filesystem::path kafka_libs;   ///< .klab/kafka/libs: jars copied by scripts/setup
-  std::filesystem::path config_dir;   ///< kafka/config: node template, log4j2 config
-  std::filesystem::path state_dir;    ///< .klab/state/cluster: node data and logs of `klab up`
-                                      ///< ($KLAB_STATE_DIR for a second lab beside it)
+  std::filesystem::path home;          ///< repository root
+  std::filesystem::path kafka_libs;    ///< .klab/kafka/libs: jars copied by scripts/setup
+  std::filesystem::path config_dir;    ///< kafka/config: node template, log4j2 config
+  std::filesystem::path state_dir;     ///< .klab/state/cluster: node data and logs of `klab up`
+                                       ///< ($KLAB_STATE_DIR for a second lab beside it)
+  std::filesystem::path security_dir;  ///< .klab/security: CA, certificates, SCRAM passwords,
+                                       ///< client properties of the secured lab
   std::filesystem::path console_dir;  ///< beside state_dir: the background console's pid, port, log
   std::filesystem::path results_dir;  ///< .klab/results: every test binary's GoogleTest JSON report
   std::filesystem::path roadmap_file;  ///< roadmap.json: each roadmap item and its tests

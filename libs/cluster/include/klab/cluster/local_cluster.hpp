@@ -14,6 +14,7 @@
 #include "klab/cluster/kafka_runtime.hpp"
 #include "klab/cluster/lab_paths.hpp"
 #include "klab/cluster/managed_process.hpp"
+#include "klab/cluster/secure_listeners.hpp"
 
 namespace klab::cluster {
 
@@ -68,6 +69,15 @@ class LocalCluster {
   /// The node's broker metrics: "http://127.0.0.1:<client port + 200>/metrics".
   std::string metrics_url(int id) const;
   int node_count() const { return spec_.nodes; }
+  /// True for a lab started with `klab up --secure` (SASL/SCRAM, TLS, mTLS, ACLs).
+  bool secure() const { return spec_.secure; }
+  /// The secured lab's keys, certificates and passwords (created on first use).
+  /// Throws ClusterError for a plaintext lab.
+  SecurityMaterial security() const;
+  /// Client properties for `user` on one of the secured listeners, bootstrap included; for a
+  /// plaintext lab only bootstrap.servers. Throws ClusterError as security().
+  Properties client_properties(const std::string& user = "admin",
+                               SecureListener listener = SecureListener::sasl_plaintext) const;
   bool formatted() const;
   bool any_running() const;
   bool all_running() const;
@@ -95,6 +105,10 @@ class LocalCluster {
   std::uint16_t client_port(int id) const { return spec_.first_client_port + id - 1; }
   std::uint16_t controller_port(int id) const;
   std::uint16_t metrics_port(int id) const;
+  std::vector<std::uint16_t> node_ports(int id) const;  ///< every port node `id` listens on
+  /// What the lab's own probes connect with: the admin's certificate (mTLS) when secured.
+  Properties probe_properties() const;
+  std::string probe_bootstrap() const;
   /// Throws ClusterError naming the first of the node's ports that something else holds.
   void await_node_ports_released(int id) const;
   void check_node_ports_free(int id) const;

@@ -15,10 +15,13 @@ struct ClusterTarget {
   /// librdkafka-style client properties (security.protocol, sasl.*, ssl.*) to apply to every
   /// client; Kafka's Java tools get the same file through --command-config.
   std::optional<std::filesystem::path> properties_file;
-  bool external = false;         ///< true when it came from KLAB_BOOTSTRAP
-  std::string describe() const;  ///< "127.0.0.1:9092 (the lab's own cluster)"
+  bool external = false;  ///< true when it came from KLAB_BOOTSTRAP
+  std::string describe()
+      const;  ///< "127.0.0.1:9092 (the lab's own cluster)[, client properties F]"
 };
 
+/// On a secured lab without KLAB_CLIENT_PROPERTIES the lab's admin-mtls.properties applies. A
+/// properties file's bootstrap.servers wins over the lab's address (not over KLAB_BOOTSTRAP).
 /// Throws ClusterError when KLAB_CLIENT_PROPERTIES names a file that does not exist.
 ClusterTarget resolve_target(const LabPaths& paths);
 

@@ -19,7 +19,11 @@ namespace klab::testing {
 struct ClusterRequest {
   int nodes = 1;
   /// Broker properties for this binary's cluster (e.g. fast log retention checks).
+  /// `${security_dir}` in a value names the secured cluster's keys folder.
   std::map<std::string, std::string> broker_properties;
+  /// A secured cluster (as `klab up --secure`): client_config() is then its admin over
+  /// mTLS, and client_config_as() picks another user and listener.
+  bool secure = false;
 };
 
 class TestCluster {
@@ -35,6 +39,10 @@ class TestCluster {
   const std::string& bootstrap() const { return target_.bootstrap; }
   /// A client Config for this cluster (bootstrap + KLAB_CLIENT_PROPERTIES).
   klab::client::Config client_config() const;
+  /// `user` (admin, alice, bob) on one listener of the secured local cluster; call only after
+  /// KLAB_REQUIRE_LOCAL_CLUSTER.
+  klab::client::Config client_config_as(const std::string& user,
+                                        klab::cluster::SecureListener listener) const;
   bool external() const { return target_.external; }
   int node_count() const;
   const ClusterRequest& request() const { return request_; }
