@@ -1,0 +1,64 @@
+#include "security_lesson.hpp"
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+#include "klab/client/admin.hpp"
+#include "klab/cluster/await.hpp"
+#include "klab/testing/test_cluster.hpp"
+
+namespace klab::lessons {
+using namespace std::chrono_literals;
+
+klab::client::Config& ClientErrors::attach(klab::client::Config& config) {
+  auto state = state_;
+  return config.error_handler([state](const klab::Error& e) {
+    std::lock_guard lock(state->mu);
+    state->errors.push_back(e);
+  });
+}
+
+std::vector<klab::Error> ClientErrors::all() const {
+  std::lock_guard lock(state_->mu);
+  return state_->errors;
+}
+
+bool ClientErrors::saw(rd_kafka_resp_err_t code, const std::string& text) const {
+  for (const auto& e : all())
+    if (e.code() == code && e.to_string().find(text) != std::string::npos) return true;
+  return false;
+}
+
+bool ClientErrors::await(rd_kafka_resp_err_t code, const std::string& text) const {
+  return klab::cluster::await_until([&] { return saw(code, text); }, klab::cluster::scaled(30s));
+}
+
+std::string ClientErrors::summary() const {
+  std::string out;
+  for (const auto& e : all()) out += e.to_string() + "\n";
+  return out.empty() ? "(no client errors)" : out;
+}
+
+std::string read_text(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void write_text(const std::filesystem::path& file, const std::string& text) {
+  std::ofstream(file, std::ios::trunc) << text;
+  std::filesystem::permissions(
+      file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+std::int64_t records_on(const std::string& topic, int partitions) {
+  klab::client::Admin admin(klab::testing::cluster().client_config());
+  std::int64_t total = 0;
+  for (int p = 0; p < partitions; ++p)
+    total += admin.watermark_offsets(topic, p, klab::cluster::scaled(10s)).high;
+  return total;
+}
+
+}  // namespace klab::lessons
