@@ -1,6 +1,7 @@
 #include "request_guard.hpp"
 
 #include "api_error.hpp"
+#include "klab/console/console_server.hpp"
 
 namespace klab::console {
 namespace {

@@ -26,7 +26,4 @@ struct GuardOptions {
 std::function<httplib::Server::HandlerResponse(const httplib::Request&, httplib::Response&)>
 request_guard(GuardOptions options);
 
-/// True for 127.0.0.1, ::1, localhost and other 127.x addresses.
-bool is_loopback_host(const std::string& host);
-
 }  // namespace klab::console

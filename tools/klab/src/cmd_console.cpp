@@ -26,10 +26,6 @@ struct ConsoleFlags {
   std::string web_root;
 };
 
-bool is_loopback(const std::string& host) {
-  return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.starts_with("127.");
-}
-
 std::string random_token() {
   static constexpr char hex[] = "0123456789abcdef";
   std::random_device rd;
@@ -52,7 +48,7 @@ void cmd_console(const ConsoleFlags& f) {
   o.roadmap_file = ctx.paths.roadmap_file;
   o.results_dir = ctx.paths.results_dir;
 
-  if (!is_loopback(f.host)) {
+  if (!klab::console::is_loopback_host(f.host)) {
     o.access_token = random_token();
     fmt::print(stderr,
                "klab: warning: --host {} makes the console reachable from other machines: every "

@@ -29,6 +29,9 @@ struct ConsoleOptions {
   std::filesystem::path results_dir;      ///< GoogleTest JSON reports
 };
 
+/// True for 127.0.0.1, ::1, localhost and other 127.x addresses: where no access token is needed.
+bool is_loopback_host(const std::string& host);
+
 class ConsoleServer {
  public:
   /// Checks the options (throws std::invalid_argument naming the bad one); nothing starts yet.
