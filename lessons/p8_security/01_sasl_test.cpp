@@ -19,7 +19,6 @@ using klab::cluster::scaled;
 using klab::cluster::SecureListener;
 using klab::lessons::ClientErrors;
 using klab::testing::cluster;
-using klab::testing::DeliveryLedger;
 using klab::testing::unique_name;
 
 constexpr int records = 20;
@@ -32,20 +31,6 @@ klab::client::Config sasl_config(const std::string& user, const std::string& pas
   // A refused record fails after this instead of waiting the default five minutes.
   c.set("message.timeout.ms", "5000");
   return c;
-}
-
-// Sends `records` through a ledger and waits for every report.
-klab::testing::LedgerReport produce_through_ledger(klab::client::Config config,
-                                                   const std::string& topic) {
-  DeliveryLedger ledger(topic);
-  {
-    Producer producer(config);
-    for (int i = 0; i < records; ++i) ledger.send(producer, "key-" + std::to_string(i % 4));
-    producer.flush(scaled(30s));
-  }
-  auto report = ledger.reconcile(cluster().client_config(), scaled(30s));
-  std::cout << "ledger for " << topic << ":\n" << report.table() << '\n';
-  return report;
 }
 
 // Kafka's own Java producer (ProducerPerformance) with one of the lab's Java properties files,
@@ -104,7 +89,7 @@ TEST(P8Sasl, AWrongPasswordIsRefusedAndNoRecordReachesTheTopic) {
   ClientErrors errors;
   auto config = sasl_config("admin", "not-the-password");
   errors.attach(config);
-  auto report = produce_through_ledger(config, topic);
+  auto report = klab::lessons::produce_records(config, topic, records).report;
   EXPECT_TRUE(errors.saw(RD_KAFKA_RESP_ERR__AUTHENTICATION, "invalid credentials"))
       << errors.summary();
   EXPECT_EQ(report.acknowledged, 0u);

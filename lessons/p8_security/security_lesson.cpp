@@ -2,9 +2,11 @@
 
 #include <chrono>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include "klab/client/admin.hpp"
+#include "klab/client/producer.hpp"
 #include "klab/cluster/await.hpp"
 #include "klab/testing/test_cluster.hpp"
 
@@ -51,6 +53,48 @@ void write_text(const std::filesystem::path& file, const std::string& text) {
   std::ofstream(file, std::ios::trunc) << text;
   std::filesystem::permissions(
       file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+Delivery produce_records(klab::client::Config config, const std::string& topic, int count) {
+  config.set("message.timeout.ms", "5000");
+  klab::testing::DeliveryLedger ledger(topic);
+  {
+    klab::client::Producer producer(config);
+    for (int i = 0; i < count; ++i) ledger.send(producer, "key-" + std::to_string(i % 4));
+    producer.flush(klab::cluster::scaled(30s));
+  }
+  auto report =
+      ledger.reconcile(klab::testing::cluster().client_config(), klab::cluster::scaled(30s));
+  std::cout << "ledger for " << topic << ":\n" << report.table() << '\n';
+  return {report, ledger.errors()};
+}
+
+namespace {
+bool listed(klab::client::Admin& admin, const klab::client::AclBinding& acl) {
+  return !admin
+              .describe_acls(klab::client::AclBindingFilter::exactly(acl),
+                             klab::cluster::scaled(10s))
+              .empty();
+}
+}  // namespace
+
+void grant(const klab::client::AclBinding& acl) {
+  klab::client::Admin admin(klab::testing::cluster().client_config());
+  admin.create_acl(acl, klab::cluster::scaled(10s));
+  if (!klab::cluster::await_until([&] { return listed(admin, acl); }, klab::cluster::scaled(30s)))
+    throw std::runtime_error("the authorizer never listed " + klab::client::to_string(acl));
+  std::cout << "granted: " << klab::client::to_string(acl) << '\n';
+}
+
+void revoke(const klab::client::AclBinding& acl) {
+  klab::client::Admin admin(klab::testing::cluster().client_config());
+  auto deleted =
+      admin.delete_acls(klab::client::AclBindingFilter::exactly(acl), klab::cluster::scaled(10s));
+  if (deleted.empty())
+    throw std::runtime_error("no ACL matched, nothing revoked: " + klab::client::to_string(acl));
+  if (!klab::cluster::await_until([&] { return !listed(admin, acl); }, klab::cluster::scaled(30s)))
+    throw std::runtime_error("the authorizer still lists " + klab::client::to_string(acl));
+  std::cout << "revoked: " << klab::client::to_string(acl) << '\n';
 }
 
 std::int64_t records_on(const std::string& topic, int partitions) {

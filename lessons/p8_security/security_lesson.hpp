@@ -3,13 +3,16 @@
 // client was told (error callbacks) and what reached a topic.
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
+#include "klab/client/acl.hpp"
 #include "klab/client/config.hpp"
 #include "klab/client/error.hpp"
+#include "klab/testing/delivery_ledger.hpp"
 
 namespace klab::lessons {
 
@@ -40,6 +43,23 @@ class ClientErrors {
 std::string read_text(const std::filesystem::path& file);
 /// Writes `text` with mode 0600 (it may hold a password).
 void write_text(const std::filesystem::path& file, const std::string& text);
+
+/// What a producer run left behind: the ledger (reconciled against the topic as the admin) and
+/// each delivery error code with its count.
+struct Delivery {
+  klab::testing::LedgerReport report;
+  std::map<rd_kafka_resp_err_t, std::size_t> errors;
+  bool refused_with(rd_kafka_resp_err_t code) const { return errors.contains(code); }
+};
+/// Sends `count` records through a DeliveryLedger with `config` (message.timeout.ms 5 s, so a
+/// refused record fails fast), waits for every report, prints and returns the ledger.
+Delivery produce_records(klab::client::Config config, const std::string& topic, int count = 20);
+
+/// Adds `acl` as the admin and waits until the broker's authorizer lists it (ACLs travel
+/// through the metadata log; DescribeAcls answers from the same authorizer that decides).
+void grant(const klab::client::AclBinding& acl);
+/// Deletes exactly `acl` and waits until the authorizer no longer lists it.
+void revoke(const klab::client::AclBinding& acl);
 
 /// High watermarks of partitions 0..partitions-1 summed, read as the cluster's admin.
 std::int64_t records_on(const std::string& topic, int partitions = 1);

@@ -14,9 +14,9 @@ bool is_mutating(const std::string& method) {
 
 bool host_allowed(const std::string& host_header, const GuardOptions& o) {
   auto port = std::to_string(o.port());
-  for (const std::string name :
-       {std::string("127.0.0.1"), std::string("localhost"), std::string("[::1]"), o.bound_host})
-    if (host_header == name + ":" + port) return true;
+  for (std::string_view name : {std::string_view("127.0.0.1"), std::string_view("localhost"),
+                                std::string_view("[::1]"), std::string_view(o.bound_host)})
+    if (host_header == std::string(name) + ":" + port) return true;
   return false;
 }
 

@@ -10,6 +10,8 @@
 #include <thread>
 #include <tuple>
 
+#include "admin_acls.hpp"
+#include "admin_request.hpp"
 #include "client_handle.hpp"
 #include "klab/client/consumer_protocol.hpp"
 #include "metadata.hpp"
@@ -17,9 +19,8 @@
 namespace klab::client {
 namespace {
 using namespace std::chrono_literals;
-
-// Admin results always arrive after the request timeout; this covers the queue hop.
-constexpr auto result_margin = 5s;
+using detail::error_of;
+using detail::run_admin_op;
 
 // Objects only this file creates, so their owners live here rather than in detail/handles.hpp.
 using NewPartitionsPtr =
@@ -29,50 +30,6 @@ using AlterConsumerGroupOffsetsPtr =
                     detail::Deleter<rd_kafka_AlterConsumerGroupOffsets_destroy>>;
 using DeleteGroupPtr =
     std::unique_ptr<rd_kafka_DeleteGroup_t, detail::Deleter<rd_kafka_DeleteGroup_destroy>>;
-
-Error error_of(rd_kafka_resp_err_t code, const char* message) {
-  if (!code) return {};
-  return message && *message ? Error(code, message) : Error(code);
-}
-
-detail::AdminOptionsPtr options_for(rd_kafka_t* rk, rd_kafka_admin_op_t op,
-                                    std::chrono::milliseconds timeout, bool operation_timeout) {
-  detail::AdminOptionsPtr options(rd_kafka_AdminOptions_new(rk, op));
-  char reason[512] = "";
-  if (rd_kafka_AdminOptions_set_request_timeout(options.get(), detail::to_ms(timeout), reason,
-                                                sizeof reason))
-    throw KafkaException(Error(RD_KAFKA_RESP_ERR__INVALID_ARG, reason));
-  // For CreateTopics/DeleteTopics: the controller answers once the change is done (or timeout).
-  if (operation_timeout && rd_kafka_AdminOptions_set_operation_timeout(
-                               options.get(), detail::to_ms(timeout), reason, sizeof reason))
-    throw KafkaException(Error(RD_KAFKA_RESP_ERR__INVALID_ARG, reason));
-  return options;
-}
-
-/// Waits on a private queue for the one result event of an admin call.
-detail::EventPtr wait_result(rd_kafka_queue_t* queue, std::chrono::milliseconds timeout,
-                             const std::string& what) {
-  detail::EventPtr ev(rd_kafka_queue_poll(queue, detail::to_ms(timeout + result_margin)));
-  if (!ev)
-    throw KafkaException(Error(RD_KAFKA_RESP_ERR__TIMED_OUT,
-                               "no result within " + std::to_string(timeout.count()) + " ms"),
-                         what);
-  if (auto err = rd_kafka_event_error(ev.get()))
-    throw KafkaException(error_of(err, rd_kafka_event_error_string(ev.get())), what);
-  return ev;
-}
-
-/// One admin request: its options, a private result queue, the call, and the wait for its
-/// one result event. `call(options, queue)` issues the librdkafka request.
-template <typename Call>
-detail::EventPtr run_admin_op(rd_kafka_t* rk, rd_kafka_admin_op_t op,
-                              std::chrono::milliseconds timeout, bool operation_timeout,
-                              const std::string& what, Call&& call) {
-  auto options = options_for(rk, op, timeout, operation_timeout);
-  detail::QueuePtr queue(rd_kafka_queue_new(rk));
-  call(options.get(), queue.get());
-  return wait_result(queue.get(), timeout, what);
-}
 
 std::vector<TopicResult> topic_results(const rd_kafka_topic_result_t** results, size_t count) {
   std::vector<TopicResult> out;
@@ -520,6 +477,37 @@ void Admin::delete_group(const std::string& group, std::chrono::milliseconds tim
 }
 
 std::string Admin::name() const { return rd_kafka_name(impl_->rk.get()); }
+std::vector<Error> Admin::create_acls(const std::vector<AclBinding>& acls,
+                                      std::chrono::milliseconds timeout) {
+  return detail::create_acls(impl_->handle(), acls, timeout);
+}
+
+void Admin::create_acl(const AclBinding& acl, std::chrono::milliseconds timeout) {
+  auto errors = create_acls({acl}, timeout);
+  if (!errors.empty() && errors.front())
+    throw KafkaException(errors.front(), "create ACL " + to_string(acl));
+}
+
+std::vector<AclBinding> Admin::describe_acls(const AclBindingFilter& filter,
+                                             std::chrono::milliseconds timeout) {
+  if (filter.resource_type != AclResourceType::transactional_id || RD_KAFKA_VERSION >= 0x020600ff)
+    return detail::describe_acls(impl_->handle(), filter, timeout);
+  auto any = filter;
+  any.resource_type = AclResourceType::any;
+  auto acls = detail::describe_acls(impl_->handle(), any, timeout);
+  // It answers TRANSACTIONAL_ID bindings as a type it cannot name.
+  std::erase_if(acls, [](const auto& b) {
+    return b.resource_type != AclResourceType::transactional_id &&
+           b.resource_type != AclResourceType::unknown;
+  });
+  return acls;
+}
+
+std::vector<AclBinding> Admin::delete_acls(const AclBindingFilter& filter,
+                                           std::chrono::milliseconds timeout) {
+  return detail::delete_acls(impl_->handle(), filter, timeout);
+}
+
 rd_kafka_t* Admin::native() const noexcept { return impl_->rk.get(); }
 
 }  // namespace klab::client

@@ -1,7 +1,10 @@
 #include "client_handle.hpp"
 
+#include <openssl/x509_vfy.h>
+
 #include <algorithm>
 #include <climits>
+#include <cstdio>
 
 namespace klab::client::detail {
 namespace {
@@ -20,6 +23,23 @@ void on_error(rd_kafka_t* rk, int code, const char* reason, void* opaque) {
   Error e = err == RD_KAFKA_RESP_ERR__FATAL ? Error::fatal_error_of(rk)
                                             : Error(err, reason ? reason : rd_kafka_err2str(err));
   guarded("error handler", [&] { cb->error(e); });
+}
+
+int on_certificate(rd_kafka_t*, const char* broker_name, std::int32_t broker_id, int* x509_error,
+                   int depth, const char*, size_t, char* errstr, size_t errstr_size, void* opaque) {
+  auto* cb = static_cast<Callbacks*>(opaque);
+  if (!cb || !cb->certificate_verifier) return *x509_error == 0;
+  BrokerCertificateCheck check{broker_name ? broker_name : "", broker_id, depth, *x509_error,
+                               X509_verify_cert_error_string(*x509_error)};
+  bool accept = false;
+  guarded("certificate verifier", [&] { accept = cb->certificate_verifier(check); });
+  if (accept) {
+    *x509_error = 0;  // an accepted certificate clears OpenSSL's complaint
+    return 1;
+  }
+  std::snprintf(errstr, errstr_size, "%s (X509 error %d at depth %d)",
+                check.x509_error_text.c_str(), check.x509_error, depth);
+  return 0;
 }
 
 void report_partitioner_exception(Callbacks& cb, const char* what) noexcept {
@@ -85,6 +105,7 @@ HandlePtr make_handle(rd_kafka_type_t type, const Config& config, Callbacks& cal
                       const std::function<void(rd_kafka_conf_t*)>& customize) {
   callbacks.statistics = config.statistics_handler();
   callbacks.error = config.error_handler();
+  callbacks.certificate_verifier = config.certificate_verifier();
   if (type == RD_KAFKA_PRODUCER) callbacks.partitioner = config.partitioner();
   auto conf = config.native_copy();
   rd_kafka_conf_set_opaque(conf.get(), &callbacks);
@@ -92,6 +113,10 @@ HandlePtr make_handle(rd_kafka_type_t type, const Config& config, Callbacks& cal
   // Only with a handler: without error_cb librdkafka logs the errors instead of queueing them.
   if (callbacks.statistics) rd_kafka_conf_set_stats_cb(conf.get(), on_statistics);
   if (callbacks.error) rd_kafka_conf_set_error_cb(conf.get(), on_error);
+  if (callbacks.certificate_verifier &&
+      rd_kafka_conf_set_ssl_cert_verify_cb(conf.get(), on_certificate) != RD_KAFKA_CONF_OK)
+    throw KafkaException(Error(RD_KAFKA_RESP_ERR__INVALID_ARG,
+                               "this librdkafka was built without SSL: no certificate verifier"));
   if (callbacks.partitioner) install_partitioner(conf.get(), callbacks);
   if (customize) customize(conf.get());
   char reason[512] = "";

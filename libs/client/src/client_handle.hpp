@@ -19,6 +19,7 @@ namespace klab::client::detail {
 struct Callbacks {
   StatisticsHandler statistics;
   ErrorHandler error;
+  CertificateVerifier certificate_verifier;
   Partitioner partitioner;
   std::atomic<bool> partitioner_threw{false};  // print the first exception only, not one per record
   /// A consumer's rebalance_cb target; the consumer installs rebalance_cb itself (customize).

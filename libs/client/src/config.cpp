@@ -39,6 +39,7 @@ Config::Config(const Config& other)
       values_(other.values_),
       statistics_handler_(other.statistics_handler_),
       error_handler_(other.error_handler_),
+      certificate_verifier_(other.certificate_verifier_),
       partitioner_(other.partitioner_),
       rebalance_listener_(other.rebalance_listener_) {}
 
@@ -56,6 +57,7 @@ Config::Config(Config&& other) noexcept
       values_(std::move(other.values_)),
       statistics_handler_(std::move(other.statistics_handler_)),
       error_handler_(std::move(other.error_handler_)),
+      certificate_verifier_(std::move(other.certificate_verifier_)),
       partitioner_(std::move(other.partitioner_)),
       rebalance_listener_(std::move(other.rebalance_listener_)) {
   other.values_.clear();
@@ -68,6 +70,7 @@ Config& Config::operator=(Config&& other) noexcept {
     other.values_.clear();
     statistics_handler_ = std::move(other.statistics_handler_);
     error_handler_ = std::move(other.error_handler_);
+    certificate_verifier_ = std::move(other.certificate_verifier_);
     partitioner_ = std::move(other.partitioner_);
     rebalance_listener_ = std::move(other.rebalance_listener_);
   }
@@ -110,6 +113,7 @@ Config& Config::merge(const Config& other) {
   for (const auto& [k, v] : other.values_) set(k, v);
   if (other.statistics_handler_) statistics_handler_ = other.statistics_handler_;
   if (other.error_handler_) error_handler_ = other.error_handler_;
+  if (other.certificate_verifier_) certificate_verifier_ = other.certificate_verifier_;
   // Carried like the handlers; other's sticky.partitioning.linger.ms=0 came with its values.
   if (other.partitioner_) partitioner_ = other.partitioner_;
   if (other.rebalance_listener_) rebalance_listener_ = other.rebalance_listener_;
@@ -280,6 +284,11 @@ Config& Config::statistics_handler(StatisticsHandler handler) {
 
 Config& Config::error_handler(ErrorHandler handler) {
   error_handler_ = std::move(handler);
+  return *this;
+}
+
+Config& Config::certificate_verifier(CertificateVerifier verifier) {
+  certificate_verifier_ = std::move(verifier);
   return *this;
 }
 

@@ -31,6 +31,21 @@ using StatisticsHandler = std::function<void(std::string_view json)>;
 /// authentication failed, a fatal idempotence error ...), on the thread that serves events.
 using ErrorHandler = std::function<void(const Error&)>;
 
+/// What OpenSSL concluded about one certificate the broker presented, as the TLS handshake
+/// checks it (the CA chain first, depth 1 and up, then the broker's own, depth 0, including the
+/// host name against its SAN when ssl.endpoint.identification.algorithm=https).
+struct BrokerCertificateCheck {
+  std::string broker;           ///< librdkafka's node name, "127.0.0.1:9102"
+  std::int32_t broker_id = -1;  ///< -1 for a bootstrap connection
+  int depth = 0;                ///< 0: the broker's own certificate
+  int x509_error = 0;  ///< OpenSSL's X509_V_ERR_* code: 0 valid, 20 unknown issuer, 62 host name
+  std::string x509_error_text;  ///< OpenSSL's text for x509_error ("ok" when 0)
+};
+/// Decides one certificate check: true accepts. Returning `check.x509_error == 0` keeps
+/// OpenSSL's verdict (an observer); returning true for an error overrides it, which is how a
+/// client ends up trusting any server. Called on librdkafka's broker threads.
+using CertificateVerifier = std::function<bool(const BrokerCertificateCheck& check)>;
+
 class Config {
  public:
   Config();
@@ -115,6 +130,10 @@ class Config {
   /// Errors: none.
   Config& error_handler(ErrorHandler handler);
   const ErrorHandler& error_handler() const noexcept { return error_handler_; }
+  /// Installed on clients created from this Config as librdkafka's ssl.certificate.verify_cb
+  /// (with enable.ssl.certificate.verification=true, the default). Errors: none.
+  Config& certificate_verifier(CertificateVerifier verifier);
+  const CertificateVerifier& certificate_verifier() const noexcept { return certificate_verifier_; }
   /// Consumers created from this Config report assignments and revocations to `listener`
   /// (see RebalanceListener); producers ignore it. Errors: none.
   Config& rebalance_listener(RebalanceListener listener);
@@ -148,6 +167,7 @@ class Config {
   std::map<std::string, std::string, std::less<>> values_;
   StatisticsHandler statistics_handler_;
   ErrorHandler error_handler_;
+  CertificateVerifier certificate_verifier_;
   Partitioner partitioner_;
   RebalanceListener rebalance_listener_;
 };
