@@ -67,7 +67,9 @@ void print_security(const LocalCluster& lab) {
     fmt::print("  {:<15} {}:{}{}\n", l.protocol, "127.0.0.1", node1,
                lab.node_count() > 1 ? fmt::format(" (node N: {}+N-1)", node1) : "");
   }
-  fmt::print("  client properties (KLAB_CLIENT_PROPERTIES=...; without it klab acts as admin over mTLS):\n");
+  fmt::print(
+      "  client properties (KLAB_CLIENT_PROPERTIES=...; without it klab acts as admin over "
+      "mTLS):\n");
   for (const auto& user : klab::cluster::lab_users())
     for (const auto& l : klab::cluster::secure_listeners())
       fmt::print("    {:<15} {}\n", l.protocol,

@@ -71,6 +71,10 @@ std::vector<TopicPartition> start_positions(const ConsumeOptions& o, const Conte
                                             std::optional<std::int64_t> timestamp_ms) {
   klab::client::Admin admin(ctx.client_config());
   auto described = admin.describe_topics({o.topic}, 10s);
+  if (!described.empty())
+    throw_if_refused(
+        ctx, described.front().error,
+        {klab::client::AclOperation::describe, klab::client::AclResourceType::topic, o.topic});
   if (described.empty() || described.front().error)
     throw CommandError(
         fmt::format("topic {} does not exist: create it with `klab topics create {}` or check "
@@ -156,6 +160,9 @@ void cmd_consume(const ConsumeOptions& o) {
     }
     if (r->error()) {
       consumer.close();
+      throw_if_refused(
+          ctx, r->error(),
+          {klab::client::AclOperation::read, klab::client::AclResourceType::topic, o.topic}, group);
       throw CommandError(fmt::format("consuming {}: {}", o.topic, r->error().to_string()));
     }
     last = std::chrono::steady_clock::now();

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cctype>
+#include <chrono>
 #include <iostream>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -55,9 +56,23 @@ void cmd_produce(const ProduceOptions& o) {
   auto ctx = make_context();
   std::atomic<long> delivered{0}, failed{0};
   std::string first_error;
+  klab::Error first_refusal;  // authorization in a report, or authentication / TLS at connect
   std::mutex error_mutex;
+  auto note_refusal = [&](const klab::Error& e) {
+    if (!klab::lab::is_access_refusal(e)) return;
+    std::lock_guard lock(error_mutex);
+    if (!first_refusal) first_refusal = e;
+  };
+  auto config = ctx.client_config().merge(tuning);
+  config.error_handler(note_refusal);
   // Declared after what its callbacks touch: its destructor still delivers reports.
-  klab::client::Producer producer(ctx.client_config().merge(tuning));
+  klab::client::Producer producer(config);
+  const klab::lab::AccessRequest request{klab::client::AclOperation::write,
+                                         klab::client::AclResourceType::topic, o.topic};
+  auto refused = [&] {
+    std::lock_guard lock(error_mutex);
+    return first_refusal;
+  };
   long sent = 0;
   std::string line;
   while (std::getline(std::cin, line)) {
@@ -80,6 +95,7 @@ void cmd_produce(const ProduceOptions& o) {
     auto err = producer.send(std::move(r), [&](const klab::client::DeliveryReport& rep) {
       if (rep.error) {
         ++failed;
+        note_refusal(rep.error);
         std::lock_guard lock(error_mutex);
         if (first_error.empty()) first_error = rep.error.to_string();
       } else {
@@ -90,7 +106,13 @@ void cmd_produce(const ProduceOptions& o) {
       throw CommandError(fmt::format("record {} was not sent: {}", sent + 1, err.to_string()));
     ++sent;
   }
-  auto flushed = producer.flush(60s);
+  // A refused login never fails a record before message.timeout.ms: stop at the refusal.
+  klab::Error flushed;
+  for (auto deadline = std::chrono::steady_clock::now() + 60s;;) {
+    flushed = producer.flush(250ms);
+    if (!flushed || refused() || std::chrono::steady_clock::now() > deadline) break;
+  }
+  throw_if_refused(ctx, refused(), request);
   long lost = sent - delivered - failed;
   if (failed || lost || flushed)
     throw CommandError(fmt::format("{} of {} record(s) not delivered to {}: {}", sent - delivered,

@@ -40,11 +40,18 @@ void cmd_create(const CreateOptions& o) {
       throw CommandError(fmt::format("--config '{}' must look like key=value", kv), 2);
     configs[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
-  admin(ctx).create_topic({.name = o.name,
-                           .partitions = o.partitions,
-                           .replication_factor = o.replication_factor,
-                           .configs = configs},
-                          30s);
+  try {
+    admin(ctx).create_topic({.name = o.name,
+                             .partitions = o.partitions,
+                             .replication_factor = o.replication_factor,
+                             .configs = configs},
+                            30s);
+  } catch (const klab::KafkaException& e) {
+    throw_if_refused(
+        ctx, e.error(),
+        {klab::client::AclOperation::create, klab::client::AclResourceType::topic, o.name});
+    throw;
+  }
   fmt::print("Created topic {} with {} partition(s).\n", o.name, o.partitions);
 }
 
@@ -66,6 +73,9 @@ void cmd_describe(const std::vector<std::string>& names) {
   auto ctx = make_context();
   auto a = admin(ctx);
   for (const auto& t : a.describe_topics(names, 10s)) {
+    throw_if_refused(
+        ctx, t.error,
+        {klab::client::AclOperation::describe, klab::client::AclResourceType::topic, t.name});
     if (t.error) throw CommandError(fmt::format("topic {}: {}", t.name, t.error.to_string()));
     fmt::print("Topic {}  partitions {}  replication factor {}\n", t.name, t.partitions.size(),
                t.partitions.empty() ? 0 : t.partitions[0].replicas.size());
@@ -86,7 +96,12 @@ void cmd_delete(const std::vector<std::string>& names) {
   for (const auto& r : admin(ctx).delete_topics(names, 30s)) {
     if (r.error) {
       ++failed;
-      fmt::print(stderr, "klab: topic {} was not deleted: {}\n", r.name, r.error.to_string());
+      if (auto line = klab::lab::explain_refusal(
+              r.error, klab::lab::principal_of(ctx.target),
+              {klab::client::AclOperation::delete_, klab::client::AclResourceType::topic, r.name}))
+        fmt::print(stderr, "klab: {}\n", *line);
+      else
+        fmt::print(stderr, "klab: topic {} was not deleted: {}\n", r.name, r.error.to_string());
     } else {
       fmt::print("Deleted topic {}.\n", r.name);
     }

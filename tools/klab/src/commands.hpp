@@ -19,6 +19,7 @@ void add_group_commands(CLI::App& app);  // groups list|describe|reset-offsets
 void add_progress_command(CLI::App& app);
 void add_perf_commands(CLI::App& app);  // perf produce
 void add_console_command(CLI::App& app);
+void add_security_commands(CLI::App& app);  // acls list|create|delete, users list|add|delete
 
 /// The producer settings `produce` and `perf produce` share, as typed on the command line.
 struct ProducerTuning {

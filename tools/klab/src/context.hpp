@@ -6,6 +6,7 @@
 #include "klab/client/config.hpp"
 #include "klab/cluster/lab_paths.hpp"
 #include "klab/cluster/target.hpp"
+#include "klab/lab/access_refusal.hpp"
 
 namespace klab::cli {
 
@@ -25,6 +26,11 @@ struct Context {
   klab::cluster::ClusterTarget target;
   klab::client::Config client_config() const { return klab::cluster::client_config(target); }
 };
+
+/// Throws CommandError with one line naming the principal, the operation, the resource and the
+/// fix when `error` is an authorization or authentication refusal; returns otherwise.
+void throw_if_refused(const Context& ctx, const klab::Error& error,
+                      const klab::lab::AccessRequest& request, const std::string& group = "");
 
 /// Resolves paths and the target cluster (throws ClusterError with the fix).
 Context make_context();

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   klab::cli::add_progress_command(app);
   klab::cli::add_perf_commands(app);
   klab::cli::add_console_command(app);
+  klab::cli::add_security_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -39,6 +40,17 @@ int main(int argc, char** argv) {
     if (!e.details().empty()) fmt::print(stderr, "{}", e.details());
     return 1;
   } catch (const klab::KafkaException& e) {
+    // A refusal the command did not explain itself: still one line with the principal.
+    if (klab::lab::is_access_refusal(e.error())) {
+      try {
+        klab::cli::throw_if_refused(klab::cli::make_context(), e.error(),
+                                    {.resource_type = klab::client::AclResourceType::any});
+      } catch (const klab::cli::CommandError& refusal) {
+        fmt::print(stderr, "klab: {}\n", refusal.what());
+        return 1;
+      } catch (...) {
+      }
+    }
     fmt::print(stderr, "klab: {}\n", e.what());
     return 1;
   } catch (const std::exception& e) {

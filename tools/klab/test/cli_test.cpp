@@ -25,57 +25,14 @@
 #include "klab/cluster/ports.hpp"
 #include "klab/cluster/subprocess.hpp"
 #include "klab/cluster/target.hpp"
+#include "lab_home.hpp"
 
 namespace {
 namespace fs = std::filesystem;
+using klab::cli_test::free_port;
+using klab::cli_test::LabHome;
+using klab::cli_test::source_dir;
 using namespace std::chrono_literals;
-
-// The checkout this binary was built from (found above the executable, or $KLAB_HOME).
-const fs::path source_dir = klab::cluster::LabPaths::discover().home;
-
-// A throw-away lab home: the real kafka/ config and jars, its own state.
-class LabHome {
- public:
-  explicit LabHome(bool with_jars = true) {
-    std::string pattern = (fs::temp_directory_path() / "klab-cli-XXXXXX").string();
-    dir_ = mkdtemp(pattern.data());
-    fs::create_directories(dir_ / "kafka");
-    fs::copy_file(source_dir / "kafka" / "pom.xml", dir_ / "kafka" / "pom.xml");
-    fs::create_directory_symlink(source_dir / "kafka" / "config", dir_ / "kafka" / "config");
-    fs::create_directories(dir_ / ".klab" / "kafka");
-    if (with_jars)
-      fs::create_directory_symlink(source_dir / ".klab" / "kafka" / "libs",
-                                   dir_ / ".klab" / "kafka" / "libs");
-    fs::copy_file(source_dir / "roadmap.json", dir_ / "roadmap.json");
-  }
-  ~LabHome() {
-    run({"down"});
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  const fs::path& dir() const { return dir_; }
-
-  klab::cluster::CommandResult run(const std::vector<std::string>& args,
-                                   const std::string& stdin_text = "") const {
-    // Light JVMs, as test clusters use: these labs check the CLI, not broker speed.
-    std::string cmd = "KLAB_LIGHT_JVM=1 KLAB_HOME='" + dir_.string() + "' ";
-    if (!stdin_text.empty()) cmd = "printf '%s' '" + stdin_text + "' | " + cmd;
-    cmd += KLAB_CLI_PATH;
-    for (const auto& a : args) cmd += " '" + a + "'";
-    return klab::cluster::run_command({"sh", "-c", cmd + " 2>&1"}, 180s);
-  }
-
- private:
-  fs::path dir_;
-};
-
-// From 14000-19999, below the 20000+ where test clusters of other binaries pick theirs: a lab
-// this binary stops and starts again keeps its port, which no parallel test can take meanwhile.
-std::uint16_t free_port() {
-  auto p = klab::cluster::find_free_port_block(1, 14000, 20000);
-  if (!p) throw std::runtime_error("no free port");
-  return *p;
-}
 
 // Processes whose command line mentions `needle` (our JVMs carry their node folder in argv).
 int processes_mentioning(const std::string& needle) {

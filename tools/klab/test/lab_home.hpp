@@ -1,0 +1,69 @@
+#pragma once
+// A throw-away lab home for driving the real klab binary, shared by the CLI test binaries.
+#include <stdlib.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "klab/cluster/lab_paths.hpp"
+#include "klab/cluster/ports.hpp"
+#include "klab/cluster/subprocess.hpp"
+
+namespace klab::cli_test {
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+// The checkout this binary was built from (found above the executable, or $KLAB_HOME).
+inline const fs::path source_dir = klab::cluster::LabPaths::discover().home;
+
+// A throw-away lab home: the real kafka/ config and jars, its own state.
+class LabHome {
+ public:
+  explicit LabHome(bool with_jars = true) {
+    std::string pattern = (fs::temp_directory_path() / "klab-cli-XXXXXX").string();
+    dir_ = mkdtemp(pattern.data());
+    fs::create_directories(dir_ / "kafka");
+    fs::copy_file(source_dir / "kafka" / "pom.xml", dir_ / "kafka" / "pom.xml");
+    fs::create_directory_symlink(source_dir / "kafka" / "config", dir_ / "kafka" / "config");
+    fs::create_directories(dir_ / ".klab" / "kafka");
+    if (with_jars)
+      fs::create_directory_symlink(source_dir / ".klab" / "kafka" / "libs",
+                                   dir_ / ".klab" / "kafka" / "libs");
+    fs::copy_file(source_dir / "roadmap.json", dir_ / "roadmap.json");
+  }
+  ~LabHome() {
+    run({"down"});
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  const fs::path& dir() const { return dir_; }
+
+  /// Runs klab in this home; `env` is prepended as "NAME=value ..." (e.g. a properties file).
+  klab::cluster::CommandResult run(const std::vector<std::string>& args,
+                                   const std::string& stdin_text = "",
+                                   const std::string& env = "") const {
+    // Light JVMs, as test clusters use: these labs check the CLI, not broker speed.
+    std::string cmd = env + " KLAB_LIGHT_JVM=1 KLAB_HOME='" + dir_.string() + "' ";
+    if (!stdin_text.empty()) cmd = "printf '%s' '" + stdin_text + "' | " + cmd;
+    cmd += KLAB_CLI_PATH;
+    for (const auto& a : args) cmd += " '" + a + "'";
+    return klab::cluster::run_command({"sh", "-c", cmd + " 2>&1"}, 180s);
+  }
+
+ private:
+  fs::path dir_;
+};
+
+// From 14000-19999, below the 20000+ where test clusters of other binaries pick theirs: a lab
+// this binary stops and starts again keeps its port, which no parallel test can take meanwhile.
+inline std::uint16_t free_port() {
+  auto p = klab::cluster::find_free_port_block(1, 14000, 20000);
+  if (!p) throw std::runtime_error("no free port");
+  return *p;
+}
+
+}  // namespace klab::cli_test
