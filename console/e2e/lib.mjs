@@ -37,14 +37,15 @@ export function chromiumPath() {
 
 /**
  * Runs `body(page, ctx)` in a fresh headless chromium page and prints RESULT {ok, ...data}.
+ * `args` adds chromium flags (e.g. --host-resolver-rules to give 127.0.0.1 a foreign name).
  * Any thrown error, page error or failed expectation prints RESULT {ok:false, error} and exits 1.
  */
-export async function scenario(name, body) {
+export async function scenario(name, body, { args = [] } = {}) {
   const { chromium } = loadPlaywright();
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
-    args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
+    args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", ...args],
   });
   const pageErrors = [];
   try {

@@ -101,6 +101,7 @@ void ConsoleServer::start() {
   add_message_routes(s, d.ctx);
   add_group_routes(s, d.ctx);
   add_lessons_routes(s, d.ctx);
+  add_security_routes(s, d.ctx);
   add_static_routes(s, d.ctx);
 
   if (d.options.port == 0) {
