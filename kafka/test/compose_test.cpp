@@ -82,7 +82,8 @@ std::map<std::string, std::string> read_properties(const fs::path& file) {
   return out;
 }
 
-/// The apache/kafka image turns KAFKA_FOO_BAR into foo.bar (a literal '_' is written "__").
+/// The apache/kafka image turns KAFKA_FOO_BAR into foo.bar (a literal '_' is written "__", a
+/// '-' "___").
 std::string env_name_of(const std::string& property) {
   std::string out = "KAFKA_";
   for (char c : property) {
@@ -90,6 +91,8 @@ std::string env_name_of(const std::string& property) {
       out += '_';
     else if (c == '_')
       out += "__";
+    else if (c == '-')
+      out += "___";
     else
       out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   }

@@ -145,9 +145,10 @@ SecurityMaterial SecurityMaterial::ensure(const fs::path& dir) {
   make_ca(dir, "ca", "/CN=Kafka Lab CA");
   make_ca(dir, "untrusted-ca", "/CN=Untrusted CA");
   const std::string loopback = "IP:127.0.0.1,DNS:localhost";
+  // DNS:kafka-<id> too: the secured docker-compose variant's nodes reach each other by name.
   for (int id = 1; id <= max_nodes; ++id)
-    make_leaf(dir,
-              {node_principal_name(id), "/CN=" + node_principal_name(id), "ca", loopback, true});
+    make_leaf(dir, {node_principal_name(id), "/CN=" + node_principal_name(id), "ca",
+                    loopback + ",DNS:kafka-" + std::to_string(id), true});
   make_leaf(dir, {"wrong-host", "/CN=wrong-host", "ca", "DNS:kafka.invalid", true});
   for (const auto& user : lab_users()) make_leaf(dir, {user, "/CN=" + user, "ca", "", false});
   make_leaf(dir, {"forged-alice", "/CN=alice", "untrusted-ca", "", false});

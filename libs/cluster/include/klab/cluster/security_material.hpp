@@ -1,6 +1,7 @@
 #pragma once
 // The secured lab's keys, certificates and SCRAM passwords, created once under one folder with
-// openssl: a lab CA, node certificates (SAN 127.0.0.1 and localhost), client certificates
+// openssl: a lab CA, node certificates (SAN 127.0.0.1, localhost and kafka-<id>, the compose
+// service name), client certificates
 // (CN=<user>), and the counter-examples the TLS lesson needs (a CA nobody trusts, a server
 // certificate for another host name, a client certificate from the untrusted CA).
 #include <filesystem>
@@ -22,6 +23,9 @@ class SecurityMaterial {
   /// Safe to call on every start: existing files are kept, so clients keep trusting the CA.
   /// Throws ClusterError when openssl is missing or fails (with its output).
   static SecurityMaterial ensure(const std::filesystem::path& dir);
+  /// The file names under `dir` without creating or checking anything (e.g. to compare another
+  /// setup's settings with the lab's). Errors: none.
+  static SecurityMaterial at(const std::filesystem::path& dir) { return SecurityMaterial(dir); }
 
   const std::filesystem::path& dir() const { return dir_; }
   std::filesystem::path ca_cert() const { return dir_ / "ca.pem"; }
