@@ -99,7 +99,7 @@ TEST_F(ConsoleSecurityE2E, TheSecurityPageShowsTheClustersAclsAndScramUsers) {
 }
 
 TEST_F(ConsoleSecurityE2E, ACrossSiteFormOrFetchCreatesNoTopicThroughTheConsole) {
-  KLAB_ROADMAP("8.2.3");
+  KLAB_ROADMAP("8.2.2");
   auto topic = unique_name("csrf");
   auto r = run("cross_site", {{"TOPIC", topic}});
   ASSERT_TRUE(r.ok()) << describe(r);
@@ -111,7 +111,7 @@ TEST_F(ConsoleSecurityE2E, ACrossSiteFormOrFetchCreatesNoTopicThroughTheConsole)
 }
 
 TEST_F(ConsoleSecurityE2E, ADnsReboundNameGetsNoDataFromTheConsole) {
-  KLAB_ROADMAP("8.2.3");
+  KLAB_ROADMAP("8.2.2");
   auto topic = unique_name("rebinding-secret");
   klab::testing::create_topic(topic, 1, 1);
   auto r = run("dns_rebinding", {{"SECRET_TOPIC", topic}});

@@ -21,7 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 namespace defaults = klab::cluster::defaults;
 
-constexpr const char* kRoadmapItem = "8.2.3";
+constexpr const char* kRoadmapItem = "env.compose";
 const fs::path repo = KLAB_SOURCE_DIR;
 const std::string secrets_mount = "/etc/kafka/secrets";
 
