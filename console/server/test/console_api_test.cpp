@@ -110,6 +110,16 @@ TEST_F(ConsoleApi, ConfigReportsTheSettingsAndTheClusterCallsMade) {
   EXPECT_GT(console().get("/api/config").body["cluster_calls"].get<std::int64_t>(), 0);
 }
 
+TEST_F(ConsoleApi, SecurityOfAClusterWithoutAuthorizerSaysSoAndListsNothing) {
+  KLAB_ROADMAP("8.2.2");
+  if (klab::testing::cluster().external()) GTEST_SKIP() << "the lab's plaintext test cluster only";
+  auto r = console().get("/api/security");
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["authorizer"], false) << r.text;
+  EXPECT_EQ(r.body["principal"], "User:ANONYMOUS") << r.text;
+  EXPECT_EQ(r.body["acls"], json::array());
+}
+
 TEST_F(ConsoleApi, OverviewShowsTheClusterItsBrokerAndQuorum) {
   KLAB_ROADMAP("1.2.2");
   ASSERT_TRUE(console().await_refreshes(1, 30s));

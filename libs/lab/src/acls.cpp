@@ -78,9 +78,26 @@ void run_kafka_acls(const cluster::LabPaths& paths, const cluster::ClusterTarget
 
 }  // namespace
 
+bool has_authorizer(client::Admin& admin) {
+  auto brokers = admin.describe_cluster(10s).brokers;
+  if (brokers.empty()) return false;
+  try {
+    for (const auto& c : admin.describe_broker_config(brokers.front().id, 10s))
+      if (c.name == "authorizer.class.name") return c.value && !c.value->empty();
+  } catch (const KafkaException& e) {
+    if (e.error().code() == RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED) return true;
+    throw;
+  }
+  return false;
+}
+
 std::vector<AclBinding> list_acls(const cluster::ClusterTarget& target,
                                   const client::AclBindingFilter& filter) {
   client::Admin admin(cluster::client_config(target));
+  if (!has_authorizer(admin))
+    throw LabError(LabError::Kind::failed,
+                   "the cluster has no authorizer, so it keeps no ACLs: start the lab with `klab "
+                   "up --secure` (or set authorizer.class.name on your brokers)");
   try {
     return admin.describe_acls(filter, 10s);
   } catch (const KafkaException& e) {

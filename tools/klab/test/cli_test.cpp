@@ -252,6 +252,14 @@ TEST_F(KlabCliOnRunningLab, StatusShowsTheBrokerAndTheKRaftQuorum) {
   EXPECT_NE(r.output.find("Apache Kafka 4."), std::string::npos) << r.output;
 }
 
+TEST_F(KlabCliOnRunningLab, AclsOnAPlaintextLabSayThereIsNoAuthorizer) {
+  ::testing::Test::RecordProperty("roadmap", "8.2.2");
+  auto r = home_->run({"acls", "list"});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("the cluster has no authorizer"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("klab up --secure"), std::string::npos) << r.output;
+}
+
 TEST_F(KlabCliOnRunningLab, TopicsCreateListDescribeDelete) {
   ::testing::Test::RecordProperty("roadmap", "1.2.3");
   auto create = home_->run(

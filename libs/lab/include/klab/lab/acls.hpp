@@ -5,13 +5,20 @@
 #include <vector>
 
 #include "klab/client/acl.hpp"
+#include "klab/client/fwd.hpp"
 #include "klab/cluster/lab_paths.hpp"
 #include "klab/cluster/target.hpp"
 
 namespace klab::lab {
 
-/// The bindings `filter` selects, sorted. Throws LabError: failed (SECURITY_DISABLED says to
-/// start the lab with --secure), or KafkaException for a cluster that does not answer.
+/// Whether the cluster runs an authorizer, read from a broker's authorizer.class.name (a refusal
+/// to show it counts as yes: something refused). DescribeAcls cannot tell: librdkafka drops its
+/// SECURITY_DISABLED answer too. Errors: KafkaException for a cluster that does not answer.
+bool has_authorizer(client::Admin& admin);
+
+/// The bindings `filter` selects, sorted. Throws LabError: failed when the cluster has no
+/// authorizer (start the lab with --secure), or KafkaException for a cluster that does not
+/// answer.
 std::vector<client::AclBinding> list_acls(const cluster::ClusterTarget& target,
                                           const client::AclBindingFilter& filter);
 
