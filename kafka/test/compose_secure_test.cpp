@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string>
 
+#include "compose_env.hpp"
 #include "klab/cluster/defaults.hpp"
 #include "klab/cluster/secure_listeners.hpp"
 #include "klab/cluster/security_material.hpp"
@@ -25,20 +26,7 @@ constexpr const char* kRoadmapItem = "env.compose";
 const fs::path repo = KLAB_SOURCE_DIR;
 const std::string secrets_mount = "/etc/kafka/secrets";
 
-std::string env_name_of(const std::string& property) {
-  std::string out = "KAFKA_";
-  for (char c : property) {
-    if (c == '.')
-      out += '_';
-    else if (c == '_')
-      out += "__";
-    else if (c == '-')
-      out += "___";
-    else
-      out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
+using klab::compose::env_name_of;
 
 // What compose hands the container: "$$" is its escape for a literal '$'.
 std::string interpolated(std::string v) {

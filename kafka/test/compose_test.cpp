@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "compose_env.hpp"
 #include "klab/cluster/defaults.hpp"
 
 #ifndef KLAB_SOURCE_DIR
@@ -82,22 +83,7 @@ std::map<std::string, std::string> read_properties(const fs::path& file) {
   return out;
 }
 
-/// The apache/kafka image turns KAFKA_FOO_BAR into foo.bar (a literal '_' is written "__", a
-/// '-' "___").
-std::string env_name_of(const std::string& property) {
-  std::string out = "KAFKA_";
-  for (char c : property) {
-    if (c == '.')
-      out += '_';
-    else if (c == '_')
-      out += "__";
-    else if (c == '-')
-      out += "___";
-    else
-      out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
+using klab::compose::env_name_of;
 
 /// A service's environment, written either as a map or as a list of KEY=VALUE.
 std::map<std::string, std::string> environment_of(const YAML::Node& service) {

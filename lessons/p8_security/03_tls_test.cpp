@@ -76,18 +76,6 @@ std::string security_file(const std::string& name) {
   return (cluster().local().security().dir() / name).string();
 }
 
-void expect_nothing_delivered(const klab::lessons::Delivery& d) {
-  EXPECT_EQ(d.report.acknowledged, 0u) << d.report.table();
-  EXPECT_EQ(d.report.consumed_unique, 0u) << "a refused client's record reached the topic";
-}
-
-void expect_everything_delivered(const klab::lessons::Delivery& d) {
-  EXPECT_TRUE(d.errors.empty()) << d.report.table();
-  EXPECT_EQ(d.report.acknowledged, static_cast<std::size_t>(records));
-  EXPECT_EQ(d.report.consumed_unique, static_cast<std::size_t>(records));
-  EXPECT_EQ(d.report.lost, 0u);
-}
-
 TEST(P8Tls, TheLabCaVerifiesTheBrokerAndTheClientWritesOverTls) {
   KLAB_ROADMAP("8.2.3");
   KLAB_REQUIRE_LOCAL_CLUSTER();
@@ -96,7 +84,7 @@ TEST(P8Tls, TheLabCaVerifiesTheBrokerAndTheClientWritesOverTls) {
   auto config = cluster().client_config_as("admin", SecureListener::mtls);
   CertificateChecks checks;
   checks.attach(config);
-  expect_everything_delivered(produce_records(config, topic, records));
+  klab::lessons::expect_all_delivered(produce_records(config, topic, records), records);
   checks.print("lab CA");
   ASSERT_FALSE(checks.all().empty()) << "the broker's certificate was never checked";
   EXPECT_EQ(checks.first_failure().x509_error, x509_ok);
@@ -115,7 +103,7 @@ TEST(P8Tls, AClientTrustingAnotherCaRefusesTheBrokersChain) {
   errors.attach(config);
   auto d = produce_records(config, topic, records);
   checks.print("another CA");
-  expect_nothing_delivered(d);
+  klab::lessons::expect_none_delivered(d);
   // The broker sends its certificate and the lab CA; that CA is not in the client's trust store.
   auto failure = checks.first_failure();
   EXPECT_EQ(failure.x509_error, x509_self_signed_in_chain) << failure.x509_error_text;
@@ -151,7 +139,7 @@ TEST(P8Tls, ACertificateForAnotherHostFailsHostnameVerificationAndPassesOnlyWith
   checks.attach(checked);
   auto refused = produce_records(checked, topic, records);
   checks.print("hostname check on");
-  expect_nothing_delivered(refused);
+  klab::lessons::expect_none_delivered(refused);
   auto failure = checks.first_failure();
   // The lab is reached by IP, so OpenSSL checks the SAN's IP entries and names it so.
   EXPECT_EQ(failure.x509_error, x509_ip_address_mismatch) << failure.x509_error_text;
@@ -163,7 +151,7 @@ TEST(P8Tls, ACertificateForAnotherHostFailsHostnameVerificationAndPassesOnlyWith
   by_name.bootstrap_servers("localhost" + address.substr(address.find(':')));
   CertificateChecks name_checks;
   name_checks.attach(by_name);
-  expect_nothing_delivered(produce_records(by_name, topic, records));
+  klab::lessons::expect_none_delivered(produce_records(by_name, topic, records));
   EXPECT_EQ(name_checks.first_failure().x509_error, x509_hostname_mismatch)
       << name_checks.first_failure().x509_error_text;
   EXPECT_EQ(failure.depth, 0) << "the broker's own certificate, not its CA";
@@ -173,7 +161,7 @@ TEST(P8Tls, ACertificateForAnotherHostFailsHostnameVerificationAndPassesOnlyWith
   unchecked.set("ssl.endpoint.identification.algorithm", "none");
   CertificateChecks no_hostname;
   no_hostname.attach(unchecked);
-  expect_everything_delivered(produce_records(unchecked, topic, records));
+  klab::lessons::expect_all_delivered(produce_records(unchecked, topic, records), records);
   EXPECT_EQ(no_hostname.first_failure().x509_error, x509_ok);
   klab::lessons::revoke(write);
 }
@@ -188,7 +176,7 @@ TEST(P8Tls, APlaintextClientOnTheTlsPortIsDisconnected) {
   config.bootstrap_servers(tls.at("bootstrap.servers"));  // security.protocol stays plaintext
   ClientErrors errors;
   errors.attach(config);
-  expect_nothing_delivered(produce_records(config, topic, records));
+  klab::lessons::expect_none_delivered(produce_records(config, topic, records));
   EXPECT_TRUE(errors.saw(RD_KAFKA_RESP_ERR__TRANSPORT, "SSL listener?")) << errors.summary();
 }
 
@@ -204,7 +192,7 @@ TEST(P8Tls, TheMtlsPortRefusesAClientWithoutACertificate) {
   config.set("ssl.ca.location", tls.at("ssl.ca.location"));  // trusts the broker, shows no cert
   ClientErrors errors;
   errors.attach(config);
-  expect_nothing_delivered(produce_records(config, topic, records));
+  klab::lessons::expect_none_delivered(produce_records(config, topic, records));
   std::cout << "no certificate: " << errors.summary();
   EXPECT_TRUE(errors.saw(RD_KAFKA_RESP_ERR__SSL) || errors.saw(RD_KAFKA_RESP_ERR__TRANSPORT))
       << errors.summary();
@@ -220,12 +208,13 @@ TEST(P8Tls, OnTheMtlsPortTheCertificateNameIsThePrincipalTheAclsDecideFor) {
                    AclPermission::allow};
   klab::lessons::grant(write);
   // CN=alice from the lab CA acts as User:alice: the ACL lets her write.
-  expect_everything_delivered(
-      produce_records(cluster().client_config_as("alice", SecureListener::mtls), topic, records));
+  klab::lessons::expect_all_delivered(
+      produce_records(cluster().client_config_as("alice", SecureListener::mtls), topic, records),
+      records);
   // bob's certificate is as valid, but User:bob has no ACL.
   auto bob =
       produce_records(cluster().client_config_as("bob", SecureListener::mtls), topic, records);
-  expect_nothing_delivered(bob);
+  klab::lessons::expect_none_delivered(bob);
   EXPECT_TRUE(bob.refused_with(RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED)) << bob.report.table();
   // A certificate saying CN=alice from a CA the broker does not trust is no alice at all.
   auto forged = cluster().client_config_as("alice", SecureListener::mtls);
@@ -233,7 +222,7 @@ TEST(P8Tls, OnTheMtlsPortTheCertificateNameIsThePrincipalTheAclsDecideFor) {
   forged.set("ssl.key.location", security_file("forged-alice.key.pem"));
   ClientErrors errors;
   errors.attach(forged);
-  expect_nothing_delivered(produce_records(forged, topic, records));
+  klab::lessons::expect_none_delivered(produce_records(forged, topic, records));
   std::cout << "forged alice: " << errors.summary();
   EXPECT_TRUE(errors.saw(RD_KAFKA_RESP_ERR__SSL) || errors.saw(RD_KAFKA_RESP_ERR__TRANSPORT))
       << errors.summary();

@@ -1,5 +1,7 @@
 #include "security_lesson.hpp"
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -67,6 +69,18 @@ Delivery produce_records(klab::client::Config config, const std::string& topic, 
       ledger.reconcile(klab::testing::cluster().client_config(), klab::cluster::scaled(30s));
   std::cout << "ledger for " << topic << ":\n" << report.table() << '\n';
   return {report, ledger.errors()};
+}
+
+void expect_all_delivered(const Delivery& d, int count) {
+  EXPECT_TRUE(d.errors.empty()) << d.report.table();
+  EXPECT_EQ(d.report.acknowledged, static_cast<std::size_t>(count));
+  EXPECT_EQ(d.report.consumed_unique, static_cast<std::size_t>(count));
+  EXPECT_EQ(d.report.lost, 0u);
+}
+
+void expect_none_delivered(const Delivery& d) {
+  EXPECT_EQ(d.report.acknowledged, 0u) << d.report.table();
+  EXPECT_EQ(d.report.consumed_unique, 0u) << "a refused client's record reached the topic";
 }
 
 namespace {

@@ -55,6 +55,11 @@ struct Delivery {
 /// refused record fails fast), waits for every report, prints and returns the ledger.
 Delivery produce_records(klab::client::Config config, const std::string& topic, int count = 20);
 
+/// Asserts that all `count` records were acknowledged and read back: no error, none lost.
+void expect_all_delivered(const Delivery& d, int count);
+/// Asserts that nothing was acknowledged and none of this run's records is on the topic.
+void expect_none_delivered(const Delivery& d);
+
 /// Adds `acl` as the admin and waits until the broker's authorizer lists it (ACLs travel
 /// through the metadata log; DescribeAcls answers from the same authorizer that decides).
 void grant(const klab::client::AclBinding& acl);
