@@ -4,6 +4,7 @@
 
 #include "klab/client/admin.hpp"
 #include "klab/client/producer.hpp"
+#include "klab/client/version.hpp"
 #include "klab/cluster/await.hpp"
 #include "klab/cluster/kafka_runtime.hpp"
 #include "klab/testing/delivery_ledger.hpp"
@@ -127,7 +128,7 @@ TEST(P8Sasl, LibrdkafkaBefore261RepeatsTheScramNonceAndKafka4RefusesTheRightPass
   config.bootstrap_servers(wire.address());
   errors.attach(config);
   Producer producer(config);  // its poll thread serves the error callback
-  bool fixed = rd_kafka_version() >= 0x020601ff;
+  bool fixed = klab::client::librdkafka_version_number() >= 0x020601ff;
   if (fixed) {
     EXPECT_FALSE(errors.await(RD_KAFKA_RESP_ERR__AUTHENTICATION)) << errors.summary();
     return;

@@ -99,7 +99,7 @@ ConsumeRun consume_as(const std::string& user, const std::string& topic, const s
       },
       scaled(30s));
   std::cout << user << " in group " << group << " read " << run.records << " record(s); errors:";
-  for (auto e : run.errors) std::cout << ' ' << rd_kafka_err2name(e);
+  for (auto e : run.errors) std::cout << ' ' << klab::Error(e).name();
   std::cout << '\n';
   return run;
 }

@@ -14,6 +14,7 @@
 #include "admin_request.hpp"
 #include "client_handle.hpp"
 #include "klab/client/consumer_protocol.hpp"
+#include "klab/client/version.hpp"
 #include "metadata.hpp"
 
 namespace klab::client {
@@ -490,7 +491,7 @@ void Admin::create_acl(const AclBinding& acl, std::chrono::milliseconds timeout)
 
 std::vector<AclBinding> Admin::describe_acls(const AclBindingFilter& filter,
                                              std::chrono::milliseconds timeout) {
-  if (filter.resource_type != AclResourceType::transactional_id || RD_KAFKA_VERSION >= 0x020600ff)
+  if (filter.resource_type != AclResourceType::transactional_id || KLAB_RDKAFKA_AT_LEAST(2, 6, 0))
     return detail::describe_acls(impl_->handle(), filter, timeout);
   auto any = filter;
   any.resource_type = AclResourceType::any;

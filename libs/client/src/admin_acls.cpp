@@ -14,7 +14,7 @@ using AclBindingPtr = std::unique_ptr<rd_kafka_AclBinding_t, Deleter<rd_kafka_Ac
 
 // Kafka's wire code of the TRANSACTIONAL_ID resource type; librdkafka names it from 2.6.0 on.
 constexpr int transactional_id_code = 5;
-constexpr bool names_transactional_id = RD_KAFKA_VERSION >= 0x020600ff;
+constexpr bool names_transactional_id = KLAB_RDKAFKA_AT_LEAST(2, 6, 0);
 
 rd_kafka_ResourceType_t native_of(AclResourceType t) {
   switch (t) {

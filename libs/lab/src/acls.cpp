@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "klab/client/admin.hpp"
+#include "klab/client/version.hpp"
 #include "klab/cluster/acl_command.hpp"
 #include "klab/cluster/cluster_error.hpp"
 #include "klab/lab/access_refusal.hpp"
@@ -23,7 +24,7 @@ std::string flag_value(std::string_view name) {
 }
 
 bool through_kafka_tool(AclResourceType type) {
-  return type == AclResourceType::transactional_id && RD_KAFKA_VERSION < 0x020600ff;
+  return type == AclResourceType::transactional_id && !KLAB_RDKAFKA_AT_LEAST(2, 6, 0);
 }
 
 [[noreturn]] void fail(const cluster::ClusterTarget& target, const Error& error,

@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "context.hpp"
 #include "klab/client/acl.hpp"
+#include "klab/client/version.hpp"
 #include "klab/lab/access_refusal.hpp"
 #include "klab/lab/acls.hpp"
 #include "klab/lab/scram_users.hpp"
@@ -78,7 +79,7 @@ void print_acls(const std::vector<AclBinding>& acls) {
   }
   if (unknown)
     fmt::print("* a type librdkafka {} cannot name: TRANSACTIONAL_ID (or DELEGATION_TOKEN, USER)\n",
-               rd_kafka_version_str());
+               klab::client::librdkafka_version());
 }
 
 void cmd_acls_list(const AclOptions& o) {
