@@ -129,6 +129,8 @@ TEST(P8Acl, ConsumingNeedsReadOnTheTopicAndOnTheGroupAndEachMissingOneHasItsOwnE
   auto both = consume_as("alice", topic, group, RD_KAFKA_RESP_ERR_NO_ERROR);
   EXPECT_EQ(both.records, records);
   EXPECT_TRUE(both.errors.empty());
+  revoke(read_topic);
+  revoke(read_group);
 }
 
 TEST(P8Acl, ClusterLevelAdminCallsNeedAClusterAclOrAreClusterAuthorizationFailed) {
@@ -236,17 +238,30 @@ TEST(P8Acl, ADenyBeatsAnAllowThatCoversTheSameTopic) {
   revoke(everyone);
 }
 
-// The fatal error an idempotent producer is told, or NO_ERROR when its records land.
-rd_kafka_resp_err_t idempotent_outcome(const std::string& topic, int* acknowledged) {
+// One idempotent producer run as alice: its ledger and every client-level error it was told.
+struct IdempotentRun {
+  klab::lessons::Delivery delivery;
+  klab::lessons::ClientErrors errors;
+  /// The fatal error's code, waiting for it when `expected` (a fatal error is raised before the
+  /// queued records fail, but on another thread); NO_ERROR when there is none.
+  rd_kafka_resp_err_t fatal(bool expected) const {
+    auto find = [&] {
+      for (const auto& e : errors.all())
+        if (e.fatal()) return e.code();
+      return RD_KAFKA_RESP_ERR_NO_ERROR;
+    };
+    if (expected)
+      klab::cluster::await_until([&] { return find() != RD_KAFKA_RESP_ERR_NO_ERROR; }, scaled(30s));
+    return find();
+  }
+};
+IdempotentRun idempotent_run(const std::string& topic) {
+  IdempotentRun run;
   auto config = as("alice");
   config.enable_idempotence(true);
-  klab::lessons::ClientErrors errors;
-  errors.attach(config);
-  auto d = produce_records(config, topic, records);
-  *acknowledged = static_cast<int>(d.report.acknowledged);
-  for (const auto& e : errors.all())
-    if (e.fatal()) return e.code();
-  return d.errors.empty() ? RD_KAFKA_RESP_ERR_NO_ERROR : d.errors.begin()->first;
+  run.errors.attach(config);
+  run.delivery = produce_records(config, topic, records);
+  return run;
 }
 
 TEST(P8Acl, AnIdempotentProducerNeedsWriteOnSomeTopicOrIdempotentWriteOnTheCluster) {
@@ -254,23 +269,33 @@ TEST(P8Acl, AnIdempotentProducerNeedsWriteOnSomeTopicOrIdempotentWriteOnTheClust
   KLAB_REQUIRE_LOCAL_CLUSTER();
   auto topic = unique_name("acl-idempotent");
   klab::testing::create_topic(topic, 1, 1);
-  int acked = -1;
+  // DESCRIBE lets alice see the topic (and is no WRITE), so no record is refused before the
+  // producer id is settled: each run below is decided by InitProducerId first.
+  auto describe = allow("alice", AclOperation::describe, AclResourceType::topic, topic);
+  grant(describe);
   // No WRITE anywhere: InitProducerId is refused before any record, a fatal error.
-  EXPECT_EQ(idempotent_outcome(topic, &acked), RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED);
-  EXPECT_EQ(acked, 0);
+  auto none = idempotent_run(topic);
+  EXPECT_EQ(none.fatal(true), RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED)
+      << none.errors.summary();
+  klab::lessons::expect_none_delivered(none.delivery);
   // IDEMPOTENT_WRITE on the cluster gets a producer id, yet the topic still needs WRITE.
   auto idempotent =
       allow("alice", AclOperation::idempotent_write, AclResourceType::cluster, "kafka-cluster");
   grant(idempotent);
-  EXPECT_EQ(idempotent_outcome(topic, &acked), RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED);
-  EXPECT_EQ(acked, 0);
+  auto id_only = idempotent_run(topic);
+  EXPECT_TRUE(id_only.delivery.refused_with(RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED))
+      << id_only.delivery.report.table();
+  EXPECT_EQ(id_only.fatal(false), RD_KAFKA_RESP_ERR_NO_ERROR) << id_only.errors.summary();
+  klab::lessons::expect_none_delivered(id_only.delivery);
   revoke(idempotent);
   // Since Kafka 3.0 (KIP-679) WRITE on a topic is enough: no IDEMPOTENT_WRITE needed.
   auto write = allow("alice", AclOperation::write, AclResourceType::topic, topic);
   grant(write);
-  EXPECT_EQ(idempotent_outcome(topic, &acked), RD_KAFKA_RESP_ERR_NO_ERROR);
-  EXPECT_EQ(acked, records);
+  auto with_write = idempotent_run(topic);
+  expect_delivered(with_write.delivery);
+  EXPECT_EQ(with_write.fatal(false), RD_KAFKA_RESP_ERR_NO_ERROR) << with_write.errors.summary();
   revoke(write);
+  revoke(describe);
 }
 
 // librdkafka 2.0.2 cannot send TRANSACTIONAL_ID ACLs, so this one goes through Kafka's own
