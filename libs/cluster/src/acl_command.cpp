@@ -61,11 +61,16 @@ void run_acl_command(const KafkaRuntime& runtime, const std::string& bootstrap,
   }
   for (auto& a : acl_command_arguments(binding, change)) args.push_back(std::move(a));
   auto r = runtime.run_tool("org.apache.kafka.tools.AclCommand", args, scaled(60s));
-  if (r.exit_code != 0)
+  if (r.exit_code != 0) {
+    // The tool's reason is its exception line, not the usage text around it.
+    auto at = r.output.find("Exception: ");
+    std::string why =
+        at == std::string::npos ? "" : ": " + r.output.substr(at, r.output.find('\n', at) - at);
     throw ClusterError("kafka-acls failed to " +
                            std::string(change == AclChange::add ? "add " : "remove ") +
-                           client::to_string(binding) + (r.timed_out ? " (timed out)" : ""),
+                           client::to_string(binding) + (r.timed_out ? " (timed out)" : "") + why,
                        r.output);
+  }
 }
 
 }  // namespace klab::cluster

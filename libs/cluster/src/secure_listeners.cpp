@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <functional>
+#include <sstream>
 
 #include "klab/client/config.hpp"
 #include "klab/cluster/cluster_error.hpp"
@@ -12,6 +14,20 @@ namespace klab::cluster {
 namespace fs = std::filesystem;
 
 namespace {
+
+// Writes `text` (mode 0600) beside `file` and renames it over: another process reading the file
+// meanwhile sees the old or the new content, never a half-written one.
+void replace_file(const fs::path& file, const std::string& text) {
+  auto tmp = file;
+  tmp += ".tmp-" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << text;
+    if (!out) throw ClusterError("cannot write " + tmp.string());
+  }
+  fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write);
+  fs::rename(tmp, file);
+}
 
 std::string address(std::uint16_t port) {
   return std::string(defaults::host) + ':' + std::to_string(port);
@@ -92,7 +108,8 @@ std::vector<std::string> scram_format_arguments(const SecurityMaterial& material
   std::vector<std::string> args;
   for (const auto& user : lab_users()) {
     args.push_back("--add-scram");
-    args.push_back("SCRAM-SHA-512=[name=\"" + user + "\",password=\"" + material.password(user) + "\"]");
+    args.push_back("SCRAM-SHA-512=[name=\"" + user + "\",password=\"" + material.password(user) +
+                   "\"]");
   }
   return args;
 }
@@ -152,10 +169,9 @@ Properties java_client_properties(const Properties& in, const fs::path& keystore
     if (!k || !c)
       throw ClusterError("cannot read " + key + " or " + cert +
                          ": check ssl.key.location and ssl.certificate.location");
-    std::ofstream out_file(combined, std::ios::trunc);
-    out_file << k.rdbuf() << c.rdbuf();
-    out_file.close();
-    fs::permissions(combined, fs::perms::owner_read | fs::perms::owner_write);
+    std::stringstream pem;
+    pem << k.rdbuf() << c.rdbuf();
+    replace_file(combined, pem.str());
     out["ssl.keystore.type"] = "PEM";
     out["ssl.keystore.location"] = combined.string();
   }
@@ -167,9 +183,14 @@ Properties java_client_properties(const Properties& in, const fs::path& keystore
 fs::path java_command_config(const fs::path& librdkafka_file) {
   auto config = klab::client::Config::from_properties_file(librdkafka_file);
   Properties in(config.values().begin(), config.values().end());
-  auto dir = fs::temp_directory_path() / ("klab-" + std::to_string(getuid()));
+  // One folder per source file: test clusters of parallel tests all have an admin-mtls.properties
+  // of their own, with their own CA and keys.
+  auto base = fs::temp_directory_path() / ("klab-" + std::to_string(getuid()));
+  fs::create_directories(base);
+  fs::permissions(base, fs::perms::owner_all);
+  auto dir =
+      base / std::to_string(std::hash<std::string>{}(fs::absolute(librdkafka_file).string()));
   fs::create_directories(dir);
-  fs::permissions(dir, fs::perms::owner_all);
   auto file = dir / (librdkafka_file.stem().string() + ".java.properties");
   write_properties(file, java_client_properties(in, dir),
                    "# Java names for " + librdkafka_file.string() + "\n");
@@ -177,13 +198,9 @@ fs::path java_command_config(const fs::path& librdkafka_file) {
 }
 
 void write_properties(const fs::path& file, const Properties& props, const std::string& header) {
-  {
-    std::ofstream out(file, std::ios::trunc);
-    out << header;
-    for (const auto& [k, v] : props) out << k << '=' << v << '\n';
-    if (!out) throw ClusterError("cannot write " + file.string());
-  }
-  fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write);
+  std::string text = header;
+  for (const auto& [k, v] : props) text += k + '=' + v + '\n';
+  replace_file(file, text);
 }
 
 std::vector<fs::path> write_client_properties_files(const SecurityMaterial& material, int nodes,

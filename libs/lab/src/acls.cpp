@@ -67,13 +67,7 @@ void run_kafka_acls(const cluster::LabPaths& paths, const cluster::ClusterTarget
     cluster::run_acl_command(cluster::KafkaRuntime::locate(paths), target.bootstrap,
                              target.properties_file, b, change);
   } catch (const cluster::ClusterError& e) {
-    auto details = e.details();
-    auto at = details.find("Exception: ");
-    throw LabError(LabError::Kind::failed,
-                   std::string(e.what()) +
-                       (at == std::string::npos
-                            ? ""
-                            : ": " + details.substr(at + 11, details.find('\n', at) - at - 11)));
+    throw LabError(LabError::Kind::failed, e.what());  // it names the tool's reason
   }
 }
 
