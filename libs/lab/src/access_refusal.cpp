@@ -4,32 +4,14 @@
 #include <openssl/x509.h>
 
 #include <cstdio>
-#include <fstream>
-#include <map>
 
+#include "klab/client/config.hpp"
 #include "klab/lab/acls.hpp"
 
 namespace klab::lab {
 namespace {
 using client::AclOperation;
 using client::AclResourceType;
-
-std::map<std::string, std::string> read_properties(const std::filesystem::path& file) {
-  std::map<std::string, std::string> out;
-  std::ifstream in(file);
-  std::string line;
-  while (std::getline(in, line)) {
-    auto eq = line.find('=');
-    if (line.empty() || line[0] == '#' || eq == std::string::npos) continue;
-    auto trim = [](std::string s) {
-      s.erase(0, s.find_first_not_of(" \t"));
-      s.erase(s.find_last_not_of(" \t\r") + 1);
-      return s;
-    };
-    out[trim(line.substr(0, eq))] = trim(line.substr(eq + 1));
-  }
-  return out;
-}
 
 // The certificate's CN, as the lab's ssl.principal.mapping.rules turn it into the principal.
 std::string common_name(const std::string& pem_file) {
@@ -48,10 +30,15 @@ std::string common_name(const std::string& pem_file) {
 
 std::string principal_of(const cluster::ClusterTarget& target) {
   if (!target.properties_file) return "User:ANONYMOUS";
-  auto props = read_properties(*target.properties_file);
-  if (auto it = props.find("sasl.username"); it != props.end()) return "User:" + it->second;
-  if (auto it = props.find("ssl.certificate.location"); it != props.end()) {
-    auto cn = common_name(it->second);
+  client::Config props;
+  try {
+    props = client::Config::from_properties_file(*target.properties_file);
+  } catch (const KafkaException&) {
+    return "User:?";  // the command itself reports the unreadable file
+  }
+  if (auto user = props.get("sasl.username")) return "User:" + *user;
+  if (auto cert = props.get("ssl.certificate.location")) {
+    auto cn = common_name(*cert);
     return cn.empty() ? "User:?" : "User:" + cn;
   }
   return "User:ANONYMOUS";
