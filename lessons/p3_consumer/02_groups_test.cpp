@@ -168,7 +168,11 @@ TEST(P3Coordinator, LeaderOfTheGroupsOffsetsPartitionCoordinatesItThroughItsStat
     return klab::cluster::await_until([&] { return note_state().state == want; }, scaled(60s),
                                       50ms);
   };
-  Member a(member_config(group), topic);
+  // A long session for the first member: while it stalls below, only its rejoin (not its
+  // session expiring under a loaded machine) may end PreparingRebalance.
+  auto first_config = member_config(group);
+  first_config.session_timeout_ms(45000).heartbeat_interval_ms(1000);
+  Member a(first_config, topic);
   ASSERT_TRUE(lessons::await_split({&a}, 2, 60s));
   ASSERT_TRUE(await_state("Stable")) << joined(states);
 
@@ -202,7 +206,10 @@ TEST(P3Coordinator, LeaderOfTheGroupsOffsetsPartitionCoordinatesItThroughItsStat
   a.stall(true);
   {
     Member b(member_config(group), topic);
-    ASSERT_TRUE(await_state("PreparingRebalance")) << joined(states);
+    ASSERT_TRUE(await_state("PreparingRebalance"))
+        << joined(states) << "; the joiner saw " << b.events().size() << " rebalance event(s), "
+        << b.errors().size() << " error(s)"
+        << (b.errors().empty() ? "" : ", first: " + b.errors().front().to_string());
     EXPECT_EQ(note_state().state, "PreparingRebalance") << "still waiting for the first member";
     a.stall(false);
     ASSERT_TRUE(lessons::await_split({&a, &b}, 2, 60s));

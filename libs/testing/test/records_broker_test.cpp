@@ -73,7 +73,9 @@ TEST(ConsumeUntil, PredicateStopsAtTheFirstRecordItAccepts) {
 
 TEST(ConsumeUntil, ReturnsWhatArrivedWhenTheTimeoutPasses) {
   auto topic = fill_topic();
-  auto records = consume_until(cluster().client_config(), topic, 10, 2s);
+  // 10 never arrive, so only the timeout ends the call; it is long enough for the 3 that exist
+  // to arrive on a loaded machine (2 s was not: the topic lookup alone can take that long).
+  auto records = consume_until(cluster().client_config(), topic, 10, 8s);
   EXPECT_EQ(records.size(), 3u);
 }
 
