@@ -1,9 +1,15 @@
 #include "klab/client/producer.hpp"
 
 #include <array>
+#include <atomic>
+#include <functional>
 #include <future>
+#include <shared_mutex>
+#include <string_view>
 #include <thread>
+#include <unordered_map>
 
+#include "callback_slab.hpp"
 #include "client_handle.hpp"
 #include "klab/client/consumer.hpp"
 #include "metadata.hpp"
@@ -49,20 +55,70 @@ DeliveryReport report_of(rd_kafka_t* rk, const rd_kafka_message_t* m) {
 using GroupMetadataPtr = std::unique_ptr<rd_kafka_consumer_group_metadata_t,
                                          detail::Deleter<rd_kafka_consumer_group_metadata_destroy>>;
 
-// The per-message opaque is the heap-allocated callback; this is the one place that frees it.
+// The per-message opaque is the callback's slot; this is the one place that releases it.
 void on_delivery(rd_kafka_t* rk, const rd_kafka_message_t* m, void*) {
-  std::unique_ptr<DeliveryCallback> callback(static_cast<DeliveryCallback*>(m->_private));
-  if (!callback || !*callback) return;
+  auto* slot = static_cast<detail::CallbackSlot*>(m->_private);
+  if (!slot) return;
   auto report = report_of(rk, m);
-  detail::guarded("delivery callback", [&] { (*callback)(report); });
+  detail::guarded("delivery callback", [&] { slot->callback(report); });
+  detail::CallbackSlab::release(slot);
 }
 
 }  // namespace
 
+// Transparent lookup: find(string_view) without building a std::string per send().
+struct TopicNameHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view name) const noexcept {
+    return std::hash<std::string_view>{}(name);
+  }
+};
+
 struct Producer::Impl {
+  // Declared first, destroyed last: every slot is released before the slabs retire.
+  detail::CallbackSlabs callback_slabs;
   detail::Callbacks callbacks;
   detail::HandlePtr rk;
   std::jthread poller;
+  // One topic handle per topic, kept for the producer's life: rd_kafka_produceva() by name
+  // creates and drops one per record under librdkafka's handle-wide write lock.
+  struct TopicEntry {
+    std::string name;
+    rd_kafka_topic_t* rkt;
+  };
+  std::shared_mutex topics_mutex;
+  std::unordered_map<std::string, std::unique_ptr<const TopicEntry>, TopicNameHash, std::equal_to<>>
+      topics;
+  // The entry used last: most producers write to one topic, which then costs no lock and no
+  // hash. Entries are immutable and live as long as the producer, so a stale pointer is safe.
+  std::atomic<const TopicEntry*> last_topic{nullptr};
+
+  rd_kafka_topic_t* topic_handle(const std::string& name) {
+    if (const TopicEntry* last = last_topic.load(std::memory_order_acquire);
+        last && last->name == name)
+      return last->rkt;
+    const TopicEntry* entry = nullptr;
+    {
+      std::shared_lock lock(topics_mutex);
+      if (auto it = topics.find(std::string_view(name)); it != topics.end())
+        entry = it->second.get();
+    }
+    if (!entry) {
+      std::unique_lock lock(topics_mutex);
+      auto& slot = topics[name];
+      if (!slot) {
+        rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk.get(), name.c_str(), nullptr);
+        if (!rkt) {  // an invalid name: send() falls back to the name and reports the error
+          topics.erase(name);
+          return nullptr;
+        }
+        slot = std::make_unique<const TopicEntry>(TopicEntry{name, rkt});
+      }
+      entry = slot.get();
+    }
+    last_topic.store(entry, std::memory_order_release);
+    return entry->rkt;
+  }
 
   explicit Impl(const Config& config) {
     // Keys land where Java's producer puts them unless the caller chose otherwise: librdkafka's
@@ -98,6 +154,7 @@ struct Producer::Impl {
     rd_kafka_queue_yield(detail::QueuePtr(rd_kafka_queue_get_main(h)).get());
     poller.join();
     rd_kafka_poll(h, 0);
+    for (auto& [name, entry] : topics) rd_kafka_topic_destroy(entry->rkt);
     rk.reset();
   }
 };
@@ -107,16 +164,21 @@ Producer::~Producer() = default;
 Producer::Producer(Producer&&) noexcept = default;
 Producer& Producer::operator=(Producer&&) noexcept = default;
 
-Error Producer::send(ProducerRecord record, DeliveryCallback callback) {
-  std::unique_ptr<DeliveryCallback> opaque;
-  if (callback) opaque = std::make_unique<DeliveryCallback>(std::move(callback));
+Error Producer::send(const ProducerRecord& record, DeliveryCallback callback) {
+  detail::CallbackSlot* opaque =
+      callback ? impl_->callback_slabs.emplace(std::move(callback)) : nullptr;
   detail::HeadersPtr headers;
   if (!record.headers.empty()) headers = record.headers.to_native();
 
   std::array<rd_kafka_vu_t, 8> vu{};
   std::size_t n = 0;
-  vu[n].vtype = RD_KAFKA_VTYPE_TOPIC;
-  vu[n++].u.cstr = record.topic.c_str();
+  if (rd_kafka_topic_t* rkt = impl_->topic_handle(record.topic)) {
+    vu[n].vtype = RD_KAFKA_VTYPE_RKT;
+    vu[n++].u.rkt = rkt;
+  } else {
+    vu[n].vtype = RD_KAFKA_VTYPE_TOPIC;
+    vu[n++].u.cstr = record.topic.c_str();
+  }
   if (record.partition) {
     vu[n].vtype = RD_KAFKA_VTYPE_PARTITION;
     vu[n++].u.i32 = *record.partition;
@@ -131,7 +193,7 @@ Error Producer::send(ProducerRecord record, DeliveryCallback callback) {
   vu[n].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
   vu[n++].u.i = RD_KAFKA_MSG_F_COPY;
   vu[n].vtype = RD_KAFKA_VTYPE_OPAQUE;
-  vu[n++].u.ptr = opaque.get();
+  vu[n++].u.ptr = opaque;
   if (record.timestamp) {
     vu[n].vtype = RD_KAFKA_VTYPE_TIMESTAMP;
     vu[n++].u.i64 = *record.timestamp;
@@ -142,13 +204,13 @@ Error Producer::send(ProducerRecord record, DeliveryCallback callback) {
   }
 
   if (rd_kafka_error_t* e = rd_kafka_produceva(impl_->rk.get(), vu.data(), n)) {
-    // Not queued: librdkafka took nothing, so the unique_ptrs free callback and headers.
+    // Not queued: librdkafka took nothing; the callback never runs, headers are freed here.
+    if (opaque) detail::CallbackSlab::release(opaque);
     auto err = Error::adopt(e);
     if (err.code() == RD_KAFKA_RESP_ERR__FATAL) return Error::fatal_error_of(impl_->rk.get());
     return err;
   }
-  opaque.release();   // freed by on_delivery
-  headers.release();  // owned by the message now
+  headers.release();  // owned by the message now; the slot is released by on_delivery
   return {};
 }
 
@@ -161,7 +223,7 @@ DeliveryReport Producer::send_sync(ProducerRecord record, std::chrono::milliseco
   pending.partition = record.partition.value_or(-1);
   pending.key = record.key;
   pending.value_size = record.value ? record.value->size() : 0;
-  auto err = send(std::move(record), [promise](const DeliveryReport& r) { promise->set_value(r); });
+  auto err = send(record, [promise](const DeliveryReport& r) { promise->set_value(r); });
   if (err) throw KafkaException(err, "send to " + pending.topic);
   if (future.wait_for(timeout) == std::future_status::ready) return future.get();
   pending.error = Error(RD_KAFKA_RESP_ERR__TIMED_OUT, "no delivery report within " +

@@ -103,6 +103,45 @@ TEST_F(ClientOnMockCluster, AsyncSendInvokesEachCallbackOnceWithItsOffset) {
   EXPECT_EQ(*offsets.rbegin(), n - 1);
 }
 
+// send() takes the record by reference and librdkafka copies it: one record object refilled
+// in place delivers every value it held, and sends from several threads to several topics
+// (each through the producer's cached topic handle) all land on the right topic.
+TEST_F(ClientOnMockCluster, OneRecordObjectRefilledAcrossThreadsAndTopicsDeliversEveryValue) {
+  const std::vector<std::string> topics = {topic(), topic(), topic()};
+  constexpr int per_thread = 200;
+  std::mutex mutex;
+  std::map<std::string, std::multiset<std::string>> delivered;  // topic -> values
+  {
+    Producer producer(config());
+    std::vector<std::jthread> senders;
+    for (std::size_t t = 0; t < topics.size(); ++t)
+      senders.emplace_back([&, t] {
+        ProducerRecord record{.topic = topics[t], .value = std::string()};
+        for (int i = 0; i < per_thread; ++i) {
+          *record.value = topics[t] + "/" + std::to_string(i);
+          auto err = producer.send(record, [&](const DeliveryReport& rep) {
+            if (rep.error) return;
+            std::lock_guard lock(mutex);
+            delivered[rep.topic].insert("sent");
+          });
+          ASSERT_FALSE(err) << err;
+        }
+      });
+    senders.clear();  // joins
+    ASSERT_FALSE(producer.flush(scaled(20s)));
+  }
+  for (const auto& t : topics) {
+    EXPECT_EQ(delivered[t].size(), std::size_t{per_thread}) << t;
+    Consumer consumer(consumer_config("reuse-" + t));
+    consumer.subscribe({t});
+    std::set<std::string> values;
+    for (const auto& r : consume(consumer, per_thread)) values.insert(std::string(*r.value()));
+    ASSERT_EQ(values.size(), std::size_t{per_thread}) << t << ": each refill is its own record";
+    for (int i = 0; i < per_thread; ++i)
+      EXPECT_TRUE(values.contains(t + "/" + std::to_string(i))) << t << " lacks " << i;
+  }
+}
+
 TEST_F(ClientOnMockCluster, SendSyncReturnsTheOffsetOfEachRecord) {
   auto t = topic();
   Producer producer(config());

@@ -78,7 +78,9 @@ class Producer {
   /// _INVALID_ARG, _FATAL (the producer is unusable), _STATE.
   /// Asynchronous errors (in the report): _MSG_TIMED_OUT, NOT_ENOUGH_REPLICAS, any broker
   /// Produce error once retries are exhausted, _PURGE_QUEUE / _PURGE_INFLIGHT at destruction.
-  Error send(ProducerRecord record, DeliveryCallback callback = {});
+  /// librdkafka copies key, value and headers, so `record` may be reused right away. Safe to
+  /// call from several threads.
+  Error send(const ProducerRecord& record, DeliveryCallback callback = {});
 
   /// send() and wait up to `timeout` for the report, which may carry an error. Without a report
   /// in time it returns one with _TIMED_OUT and status possibly_persisted (the record may still
