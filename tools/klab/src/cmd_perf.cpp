@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
+#include <limits>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -21,6 +22,7 @@
 #include "klab/client/producer.hpp"
 #include "klab/client/producer_stats.hpp"
 #include "klab/lab/percentile.hpp"
+#include "perf_support.hpp"
 
 namespace klab::cli {
 namespace {
@@ -34,17 +36,24 @@ struct PerfProduceOptions {
   long records = 100000;
   long record_size = 100;
   long keys = 0;
+  double throughput = -1;               // records/s cap; <= 0: as fast as possible
+  std::vector<std::string> properties;  // -X key=value
   bool json = false;
   ProducerTuning tuning;
 };
 
 // What the delivery callbacks (on the producer's poll thread) write and the sender reads.
 struct Deliveries {
-  explicit Deliveries(std::size_t n) : latency_ns(n, -1) {}
+  explicit Deliveries(std::size_t n) : sent_at(n), latency_ns(n, -1) {}
+  // Written by the sender before send(); librdkafka's queues order it before the callback.
+  std::vector<Clock::time_point> sent_at;
   // One slot per record, written once by its callback; read only after `completed` says all
   // callbacks ran (the atomic orders the writes before the read).
   std::vector<std::int64_t> latency_ns;
   std::atomic<long> completed{0};
+  // The callback wakes the sender only once `completed` reaches this: waking it per report
+  // while the local queue is full cost more CPU than the sends themselves.
+  std::atomic<long> wake_at{std::numeric_limits<long>::max()};
   std::atomic<long> failed{0};
   std::mutex mutex;
   std::condition_variable progressed;
@@ -76,52 +85,16 @@ struct PerfResult {
   std::int64_t max_in_flight = 0;
 };
 
-std::string fresh_topic_name() {
-  auto now = std::chrono::system_clock::now();
-  auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  // Milliseconds too: two runs started in the same second must not share a topic.
-  return fmt::format("perf-{:%Y%m%d-%H%M%S}-{:03}",
-                     fmt::localtime(std::chrono::system_clock::to_time_t(now)), ms);
-}
-
-// Waits until every partition of `topic` has a leader, so the clock does not time the
-// controller; returns the partition count.
-std::size_t await_topic_ready(klab::client::Admin& admin, const std::string& topic, bool created) {
-  auto deadline = Clock::now() + 30s;
-  for (;;) {
-    auto t = admin.describe_topics({topic}, 10s).at(0);
-    bool led = !t.partitions.empty() && std::all_of(t.partitions.begin(), t.partitions.end(),
-                                                    [](const auto& p) { return p.leader >= 0; });
-    if (!t.error && led) return t.partitions.size();
-    if (t.error == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART && !created)
-      throw CommandError(
-          fmt::format("topic {} does not exist: create it with `klab topics create "
-                      "{}`, or leave out --topic to get a fresh one",
-                      topic, topic));
-    if (Clock::now() > deadline)
-      throw CommandError(fmt::format(
-          "topic {} still lacks a leader for some partition after 30 s ({}): check `klab status`",
-          topic, t.error ? t.error.to_string() : "leader -1"));
-    std::this_thread::sleep_for(200ms);  // metadata catches up in a few hundred ms
-  }
-}
-
 // Returns the topic and whether this run created it.
 std::pair<std::string, bool> create_or_check_topic(const Context& ctx, const PerfProduceOptions& o,
                                                    std::size_t& partitions) {
   klab::client::Admin admin(ctx.client_config());
   if (!o.topic.empty()) {
-    partitions = await_topic_ready(admin, o.topic, false);
+    partitions = perf::await_topic_ready(admin, o.topic, false);
     return {o.topic, false};
   }
-  auto brokers = admin.describe_cluster(10s).brokers.size();
-  int rf = static_cast<int>(std::min<std::size_t>(3, std::max<std::size_t>(brokers, 1)));
-  auto topic = fresh_topic_name();
-  admin.create_topic({.name = topic, .partitions = o.partitions, .replication_factor = rf}, 30s);
-  fmt::print(stderr, "Created topic {} ({} partitions, replication factor {}).\n", topic,
-             o.partitions, rf);
-  partitions = await_topic_ready(admin, topic, true);
+  auto topic = perf::create_fresh_topic(ctx, o.partitions);
+  partitions = static_cast<std::size_t>(o.partitions);
   return {topic, true};
 }
 
@@ -200,7 +173,10 @@ PerfResult run(const PerfProduceOptions& o, const klab::client::Config& tuning) 
 
   // Random letters: compressible like text, unlike the all-equal bytes that flatter codecs.
   std::minstd_rand rng(42);
-  std::string value(static_cast<std::size_t>(o.record_size), 'A');
+  // One record, refilled in place: send() copies what it needs (RD_KAFKA_MSG_F_COPY).
+  klab::client::ProducerRecord record{
+      .topic = res.topic, .value = std::string(static_cast<std::size_t>(o.record_size), 'A')};
+  auto& value = *record.value;
   auto start = Clock::now();
   auto next_progress = start + 1s;
   long sent = 0;
@@ -215,33 +191,45 @@ PerfResult run(const PerfProduceOptions& o, const klab::client::Config& tuning) 
     last_line = std::move(line);
   };
 
+  // --throughput: record i is not sent before start + i / rate (ProducerPerformance's throttle).
+  const bool paced = o.throughput > 0;
+  const auto per_record = std::chrono::duration<double>(paced ? 1.0 / o.throughput : 0.0);
   for (long i = 0; i < o.records; ++i) {
+    if (paced) {
+      auto due = start + std::chrono::duration_cast<Clock::duration>(per_record * i);
+      if (Clock::now() < due) std::this_thread::sleep_until(due);
+    }
     for (auto& c : value) c = static_cast<char>('A' + rng() % 26);
-    std::optional<std::string> key;
-    if (o.keys > 0) key = fmt::format("key-{}", i % o.keys);
+    if (o.keys > 0) record.key = fmt::format("key-{}", i % o.keys);
+    // Two words of captures: std::function keeps them inline instead of on the heap.
+    auto callback = [&d, i](const klab::client::DeliveryReport& r) {
+      if (r.error) {
+        ++d.failed;
+        std::lock_guard lock(d.mutex);
+        if (d.first_error.empty()) d.first_error = r.error.to_string();
+      } else {
+        auto slot = static_cast<std::size_t>(i);
+        d.latency_ns[slot] =
+            std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - d.sent_at[slot])
+                .count();
+      }
+      if (d.completed.fetch_add(1, std::memory_order_release) + 1 >= d.wake_at.load())
+        d.progressed.notify_all();
+    };
     for (;;) {
       long before = d.completed.load();
-      auto sent_at = Clock::now();
-      auto callback = [&d, i, sent_at](const klab::client::DeliveryReport& r) {
-        if (r.error) {
-          ++d.failed;
-          std::lock_guard lock(d.mutex);
-          if (d.first_error.empty()) d.first_error = r.error.to_string();
-        } else {
-          d.latency_ns[static_cast<std::size_t>(i)] =
-              std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - sent_at).count();
-        }
-        d.completed.fetch_add(1, std::memory_order_release);
-        d.progressed.notify_all();
-      };
-      auto err = producer.send({.topic = res.topic, .key = key, .value = value}, callback);
+      d.sent_at[static_cast<std::size_t>(i)] = Clock::now();
+      auto err = producer.send(record, callback);
       if (!err) break;
       if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL)
         throw CommandError(fmt::format("record {} was not sent: {}", i + 1, err.to_string()));
-      // The queue drains as reports arrive: wait for one, then retry this same record. The
-      // timeout covers a notify that slipped in before the wait.
+      // The queue drains as reports arrive: wait until up to 1000 (at most half of what is
+      // outstanding) came back, then retry this same record; waking per report cost more CPU
+      // than the sends. The timeout covers a notify that slipped in before the wait.
       std::unique_lock lock(d.mutex);
-      d.progressed.wait_for(lock, 5ms, [&] { return d.completed.load() != before; });
+      d.wake_at = before + std::clamp((sent - before) / 2, 1L, 1000L);
+      d.progressed.wait_for(lock, 5ms, [&] { return d.completed.load() >= d.wake_at.load(); });
+      d.wake_at = std::numeric_limits<long>::max();
       lock.unlock();
       progress();
     }
@@ -257,6 +245,7 @@ PerfResult run(const PerfProduceOptions& o, const klab::client::Config& tuning) 
                       o.records - d.completed.load(), o.records,
                       std::chrono::duration_cast<std::chrono::seconds>(report_timeout).count()));
     std::unique_lock lock(d.mutex);
+    d.wake_at = o.records;
     d.progressed.wait_for(lock, 200ms, [&] { return d.completed.load() >= o.records; });
     lock.unlock();
     progress();
@@ -307,6 +296,7 @@ std::int64_t number_or(const std::string& s, std::int64_t fallback) {
 
 void print_json(const PerfResult& r) {
   nlohmann::json j = {
+      {"tool", "klab perf produce"},
       {"topic", r.topic},
       {"partitions", r.partitions},
       {"records", r.records},
@@ -385,6 +375,7 @@ void check_counts(const PerfProduceOptions& o) {
 void cmd_perf_produce(const PerfProduceOptions& o) {
   check_counts(o);
   auto tuning = producer_tuning_config(o.tuning);  // bad flags fail before connecting
+  perf::apply_properties(tuning, o.properties);
   auto r = run(o, tuning);
   if (o.json)
     print_json(r);
@@ -414,9 +405,16 @@ void add_perf_commands(CLI::App& app) {
       ->capture_default_str();
   c->add_option("--keys", o.keys, "0: keyless; K: cycle through K keys (key-0 ... key-K-1)")
       ->capture_default_str();
+  c->add_option("--throughput", o.throughput,
+                "cap in records/s (like ProducerPerformance --throughput); -1: no cap")
+      ->capture_default_str();
+  c->add_option("-X,--producer-property", o.properties,
+                "any librdkafka producer property as key=value, applied last (repeatable)");
   c->add_flag("--json", o.json, "print the result as one JSON object instead of the table");
   add_producer_tuning_options(*c, o.tuning);
   c->callback([] { cmd_perf_produce(o); });
+  add_perf_consume_command(*perf);
+  add_perf_e2e_command(*perf);
 }
 
 }  // namespace klab::cli

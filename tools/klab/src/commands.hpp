@@ -17,7 +17,9 @@ void add_produce_command(CLI::App& app);
 void add_consume_command(CLI::App& app);
 void add_group_commands(CLI::App& app);  // groups list|describe|reset-offsets
 void add_progress_command(CLI::App& app);
-void add_perf_commands(CLI::App& app);  // perf produce
+void add_perf_commands(CLI::App& app);  // perf produce|consume|e2e
+void add_perf_consume_command(CLI::App& perf);
+void add_perf_e2e_command(CLI::App& perf);
 void add_console_command(CLI::App& app);
 void add_security_commands(CLI::App& app);  // acls list|create|delete, users list|add|delete
 

@@ -655,6 +655,74 @@ TEST_F(KlabCliOnRunningLab, ResetOffsetsRefusedWhileMembersAreActive) {
   EXPECT_EQ((klab_lag_table(described.output, "cli-busy")[0].committed), 3) << described.output;
 }
 
+// The one line of `output` that is a JSON object (stderr is merged into the output).
+nlohmann::json json_line_of(const std::string& output) {
+  std::istringstream lines(output);
+  std::string line, result;
+  while (std::getline(lines, line))
+    if (!line.empty() && line.front() == '{') result = line;
+  return result.empty() ? nlohmann::json() : nlohmann::json::parse(result);
+}
+
+TEST_F(KlabCliOnRunningLab, PerfConsumeReadsExactlyWhatPerfProduceWrote) {
+  ASSERT_EQ(home_->run({"topics", "create", "cli-perf-rw", "--partitions", "3"}).exit_code, 0);
+  auto p = home_->run({"perf", "produce", "--topic", "cli-perf-rw", "--records", "3000",
+                       "--record-size", "50", "--throughput", "3000", "--json"});
+  ASSERT_EQ(p.exit_code, 0) << p.output;
+  auto pj = json_line_of(p.output);
+  ASSERT_TRUE(pj.is_object()) << p.output;
+  // --throughput 3000: record i is not sent before i/3000 s, so 3000 records take >= 2999/3000 s.
+  EXPECT_GE(pj["elapsed_s"].get<double>(), 0.999) << p.output;
+  auto c = home_->run({"perf", "consume", "--topic", "cli-perf-rw", "--records", "3000", "-X",
+                       "fetch.min.bytes=1", "--json"});
+  ASSERT_EQ(c.exit_code, 0) << c.output;
+  auto cj = json_line_of(c.output);
+  ASSERT_TRUE(cj.is_object()) << c.output;
+  EXPECT_EQ(cj["records"], 3000);
+  EXPECT_EQ(cj["bytes"], 3000 * 50) << "keyless 50-byte values";
+  ASSERT_TRUE(cj["fetch_requests"].is_number()) << c.output;
+  EXPECT_GT(cj["fetch_requests"].get<long>(), 0);
+}
+
+TEST_F(KlabCliOnRunningLab, PerfConsumeOfMoreThanTheTopicHoldsFailsNamingTheCount) {
+  ASSERT_EQ(home_->run({"topics", "create", "cli-perf-short"}).exit_code, 0);
+  ASSERT_EQ(home_->run({"produce", "cli-perf-short"}, "a\nb\nc\n").exit_code, 0);
+  auto c = home_->run(
+      {"perf", "consume", "--topic", "cli-perf-short", "--records", "5", "--timeout", "3s"});
+  EXPECT_EQ(c.exit_code, 1) << c.output;
+  EXPECT_NE(c.output.find("only 3 of 5 record(s) arrived"), std::string::npos) << c.output;
+}
+
+TEST_F(KlabCliOnRunningLab, PerfE2eTimesEveryRoundTripOfItsOwnRecords) {
+  auto r = home_->run({"perf", "e2e", "--records", "50", "--record-size", "20", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto j = json_line_of(r.output);
+  ASSERT_TRUE(j.is_object()) << r.output;
+  EXPECT_EQ(j["records"], 50);
+  EXPECT_EQ(j["acks"], "all");
+  const auto& l = j["latency_ms"];
+  EXPECT_GT(l["avg"].get<double>(), 0) << r.output;
+  EXPECT_LE(l["p50"].get<double>(), l["p99"].get<double>()) << r.output;
+  EXPECT_LE(l["p99"].get<double>(), l["p99_9"].get<double>()) << r.output;
+  EXPECT_LE(l["p99_9"].get<double>(), l["max"].get<double>()) << r.output;
+  // Its fresh topic holds the warm-up record and the 50 timed ones, nothing else.
+  auto all = home_->run({"perf", "consume", "--topic", j["topic"].get<std::string>(), "--records",
+                         "52", "--timeout", "3s"});
+  EXPECT_NE(all.output.find("only 51 of 52 record(s) arrived"), std::string::npos) << all.output;
+}
+
+TEST_F(KlabCliOnRunningLab, PerfPropertiesThatAreNotKeyValueOrUnknownFailBeforeConnecting) {
+  auto bare = home_->run({"perf", "produce", "-X", "linger.ms"});
+  EXPECT_EQ(bare.exit_code, 2) << bare.output;
+  EXPECT_NE(bare.output.find("-X wants key=value"), std::string::npos) << bare.output;
+  auto unknown = home_->run({"perf", "consume", "--topic", "x", "-X", "no.such.property=1"});
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
+  EXPECT_NE(unknown.output.find("no.such.property"), std::string::npos) << unknown.output;
+  auto acks = home_->run({"perf", "e2e", "--acks", "2"});
+  EXPECT_EQ(acks.exit_code, 2) << acks.output;
+  EXPECT_NE(acks.output.find("--acks must be 0, 1 or all"), std::string::npos) << acks.output;
+}
+
 TEST_F(KlabCliOnRunningLab, PerfProduceToAMissingTopicSaysHowToCreateIt) {
   auto r = home_->run({"perf", "produce", "--topic", "no-such-perf-topic", "--records", "10"});
   EXPECT_NE(r.exit_code, 0);
