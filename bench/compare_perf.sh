@@ -38,9 +38,17 @@ done
 state_dir=${KLAB_STATE_DIR:-$root/.klab/state/cluster}
 bootstrap=${KLAB_BOOTSTRAP:-$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["bootstrap"])' "$state_dir/lab.json")}
 libs="$root/.klab/kafka/libs"
-java_tool() { java -Xmx512m -cp "$libs/*" "$@" 2>/dev/null; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# Runs a tool with its stderr kept aside; when it fails, says which and shows why.
+checked() {
+  if ! "$@" 2>"$work/stderr"; then
+    echo "compare_perf.sh: failed: $*" >&2
+    tail -5 "$work/stderr" >&2
+    return 1
+  fi
+}
+java_tool() { checked java -Xmx512m -cp "$libs/*" "$@"; }
 
 # Producer settings compared, in librdkafka/Java names (the same keys in both clients).
 settings=("acks=all linger.ms=10 batch.size=262144"
@@ -55,13 +63,13 @@ rf=$((brokers < 3 ? brokers : 3))
 run_klab() { # settings...
   local x=()
   for kv in "$@"; do x+=(-X "$kv"); done
-  "$klab" perf produce --topic "$topic" --records "$records" --record-size "$record_size" "${x[@]}" \
-    --json 2>/dev/null | python3 -c 'import json,sys; r=json.loads(sys.stdin.readlines()[-1]); l=r["latency_ms"]; print(r["records_per_s"], l["p50"], l["p99"])'
+  checked "$klab" perf produce --topic "$topic" --records "$records" --record-size "$record_size" "${x[@]}" \
+    --json | python3 -c 'import json,sys; r=json.loads(sys.stdin.readlines()[-1]); l=r["latency_ms"]; print(r["records_per_s"], l["p50"], l["p99"])'
 }
 run_raw() {
   local x=()
   for kv in "$@"; do x+=(-X "$kv"); done
-  "$raw" --topic "$topic" --records "$records" --record-size "$record_size" "${x[@]}" |
+  checked "$raw" --topic "$topic" --records "$records" --record-size "$record_size" "${x[@]}" |
     python3 -c 'import json,sys; r=json.loads(sys.stdin.readlines()[-1]); l=r["latency_ms"]; print(r["records_per_s"], l["p50"], l["p99"])'
 }
 run_java() {
@@ -96,7 +104,7 @@ for ((round = 0; round < rounds; round++)); do
   for tool in $([ $((round % 2)) -eq 0 ] && echo "klab java" || echo "java klab"); do
     echo "consume round $((round + 1))/$rounds: $tool" >&2
     if [ "$tool" = klab ]; then
-      "$klab" perf consume --topic "$topic" --records "$consume_records" --json 2>/dev/null |
+      checked "$klab" perf consume --topic "$topic" --records "$consume_records" --json |
         python3 -c 'import json,sys; r=json.loads(sys.stdin.readlines()[-1]); print(r["records_per_s"], r["mib_per_s"])' >>"$work/c.klab"
     else
       java_tool org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$bootstrap" \
@@ -117,8 +125,8 @@ for ((round = 0; round < rounds; round++)); do
   for tool in $([ $((round % 2)) -eq 0 ] && echo "klab java" || echo "java klab"); do
     echo "e2e round $((round + 1))/$rounds: $tool" >&2
     if [ "$tool" = klab ]; then
-      "$klab" perf e2e --topic "$e2e_topic" --records "$e2e_records" --record-size "$record_size" \
-        --json 2>/dev/null |
+      checked "$klab" perf e2e --topic "$e2e_topic" --records "$e2e_records" --record-size "$record_size" \
+        --json |
         python3 -c 'import json,sys; l=json.loads(sys.stdin.readlines()[-1])["latency_ms"]; print(l["p50"], l["p99"], l["p99_9"])' >>"$work/e.klab"
     else
       java_tool org.apache.kafka.tools.EndToEndLatency "$bootstrap" "$e2e_topic" "$e2e_records" all \

@@ -2,8 +2,6 @@
 // matters is the bytes the broker keeps in the log segment, read back intact.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include "klab/client/consumer.hpp"
 #include "klab/client/producer.hpp"
 #include "klab/client/producer_stats.hpp"
@@ -19,7 +17,6 @@ using klab::client::Producer;
 using klab::cluster::scaled;
 using klab::testing::cluster;
 using klab::testing::unique_name;
-namespace fs = std::filesystem;
 
 constexpr int records_per_codec = 2'000;
 
@@ -31,15 +28,6 @@ std::string payload(int i) {
     s += R"({"sku":"SKU-)" + std::to_string(k) + R"(","quantity":1,"price":12000},)";
   s.back() = ']';
   return s + "}";
-}
-
-std::uintmax_t segment_bytes(const std::string& topic) {
-  int leader = klab::testing::partition_info(topic, 0).leader;
-  auto dir = cluster().local().node_dir(leader) / "data" / (topic + "-0");
-  std::uintmax_t total = 0;
-  for (const auto& f : fs::directory_iterator(dir))
-    if (f.path().extension() == ".log") total += f.file_size();
-  return total;
 }
 
 struct CodecRun {
@@ -69,7 +57,7 @@ CodecRun store_with(CompressionType codec, std::string_view name) {
   }
   CodecRun run;
   if (auto s = stats.latest()) run.wire_ratio = s->compression_ratio();
-  run.stored_bytes = segment_bytes(topic);
+  run.stored_bytes = klab::testing::log_segment_bytes(topic, 0);
 
   klab::client::Consumer consumer(
       klab::testing::consumer_config(cluster().client_config(), unique_name("g")));

@@ -3,7 +3,10 @@
 #include <fmt/core.h>
 #include <fmt/ranges.h>
 
+#include <filesystem>
+
 #include "klab/cluster/await.hpp"
+#include "klab/cluster/cluster_error.hpp"
 #include "klab/testing/test_cluster.hpp"
 
 namespace klab::testing {
@@ -102,6 +105,19 @@ void await_isr_size(const std::string& topic, int partition, std::size_t size,
     throw KafkaException(Error(RD_KAFKA_RESP_ERR__TIMED_OUT,
                                fmt::format("{}-{}: ISR did not reach {} members (last: [{}])",
                                            topic, partition, size, fmt::join(last, ","))));
+}
+
+std::uintmax_t log_segment_bytes(const std::string& topic, int partition) {
+  if (cluster().external())
+    throw klab::cluster::ClusterError("log_segment_bytes reads the lab's own node directories; " +
+                                      cluster().bootstrap() + " is an external cluster");
+  int leader = partition_info(topic, partition).leader;
+  auto dir =
+      cluster().local().node_dir(leader) / "data" / (topic + "-" + std::to_string(partition));
+  std::uintmax_t total = 0;
+  for (const auto& f : std::filesystem::directory_iterator(dir))
+    if (f.path().extension() == ".log") total += f.file_size();
+  return total;
 }
 
 void restore_all_nodes() {

@@ -2,6 +2,7 @@
 // Where a partition lives right now, and waits for the cluster to settle after a fault: what
 // every chaos lesson needs before and after it kills, pauses or stops a broker.
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
@@ -19,6 +20,11 @@ void create_topic(const std::string& name, int partitions, int replication_facto
 /// The partition as the controller sees it now (leader, replicas, ISR).
 /// Errors: KafkaException from Admin::describe_topics, or UNKNOWN_TOPIC_OR_PART.
 klab::client::PartitionInfo partition_info(const std::string& topic, int partition);
+
+/// Bytes of the partition's log segments (*.log) in the leader's data directory: what the
+/// broker keeps on disk for it. The lab's own cluster only (it reads the node's files).
+/// Errors: ClusterError for an external cluster; KafkaException as partition_info().
+std::uintmax_t log_segment_bytes(const std::string& topic, int partition);
 
 /// Waits until the partition's leader is one of the brokers `accept` returns true for, and
 /// returns it. Errors: KafkaException _TIMED_OUT naming the topic and the last leader seen.

@@ -1,0 +1,5 @@
+// One node: the tuning lessons count requests, batches and bytes, which a single broker shows
+// as well as three, for a third of the start-up cost.
+#include "klab/testing/test_cluster.hpp"
+
+KLAB_TEST_CLUSTER(.nodes = 1);
