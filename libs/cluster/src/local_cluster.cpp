@@ -308,9 +308,14 @@ void LocalCluster::spawn_node(const KafkaRuntime& rt, int id) {
                              "-XX:ConcGCThreads=1", "-XX:CICompilerCount=2"})
       argv.push_back(flag);
   }
+  argv.insert(argv.end(), spec_.jvm_flags.begin(), spec_.jvm_flags.end());
   argv.insert(
       argv.end(),
-      {"-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
+      {// Every collection with its pause, for the JVM lesson and for anyone asking why a node
+       // stalled; two 10 MB files at most.
+       "-Xlog:gc:file=" + (node_dir(id) / "logs" / "gc.log").string() +
+           ":uptime,level,tags:filecount=2,filesize=10m",
+       "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
        "-Dlog4j2.configurationFile=" + (paths_.config_dir / "log4j2.properties").string(),
        "-Dkafka.logs.dir=" + (node_dir(id) / "logs").string(),
        // Broker metrics over HTTP on loopback only; the YAML picks and names the MBeans.
@@ -460,10 +465,10 @@ void LocalCluster::start_nodes(const std::vector<int>& ids) {
         [&] {
           check_alive_or_throw(id);
           // A fresh client knows only `own`, so the answer comes from that node.
-          auto own_probe = spec_.secure ? std::string(defaults::host) + ':' +
-                                              std::to_string(client_port(id) +
-                                                             defaults::mtls_port_offset)
-                                        : own;
+          auto own_probe = spec_.secure
+                               ? std::string(defaults::host) + ':' +
+                                     std::to_string(client_port(id) + defaults::mtls_port_offset)
+                               : own;
           return BrokerProbe(own_probe, probe_properties()).broker_count(2s) >= running;
         },
         scaled(90s), 200ms);

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "klab/cluster/defaults.hpp"
 
@@ -22,6 +23,8 @@ struct ClusterSpec {
   /// on the 2-core reference machine) at the price of peak throughput. Test clusters use it;
   /// `klab up` keeps the full JIT, so benchmarks measure a normally tuned broker.
   bool light_jvm = false;
+  /// More JVM flags after the lab's own (HotSpot: a later flag wins, e.g. -XX:MaxGCPauseMillis).
+  std::vector<std::string> jvm_flags;
   /// SASL/SCRAM, TLS and mTLS listeners with StandardAuthorizer (see secure_listeners.hpp)
   /// instead of one PLAINTEXT listener. Kept in the lab's state: a lab is one or the other.
   bool secure = false;
