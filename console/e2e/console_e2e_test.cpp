@@ -1,6 +1,7 @@
 // The console in a real browser: a real 1-node cluster, the console server in-process, and
 // playwright-core scenarios (console/e2e/*.mjs) driving Debian's headless chromium. Each test
 // prepares Kafka from C++, lets the browser act or read, and checks the result on both sides.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -271,6 +272,19 @@ TEST_F(ConsoleE2E, MarkupInAKafkaRecordIsShownAsTextAndNeverRuns) {
             nlohmann::json::array({"h=" + payload}));
   EXPECT_EQ(r.result.value("injectedElements", -1), 0);
   EXPECT_EQ(r.result.value("xss", ""), "undefined");
+}
+
+TEST_F(ConsoleE2E, TuningGuideShowsItsBenchmarkChartsFromTheReportsFolder) {
+  KLAB_ROADMAP("7.1.1");
+  auto r = run("guide_charts", {});
+  ASSERT_TRUE(r.ok()) << describe(r);
+  auto charts = r.result.value("charts", nlohmann::json::array());
+  ASSERT_EQ(charts.size(), 2u) << describe(r);
+  for (const auto& c : charts) {
+    EXPECT_THAT(c.value("src", ""), ::testing::StartsWith("/api/reports/producer_sweep_"))
+        << describe(r);
+    EXPECT_GT(c.value("width", 0), 100) << "a chart that decoded: " << describe(r);
+  }
 }
 
 TEST_F(ConsoleE2E, ReadOnlyConsoleHidesCreateDeleteProduceAndResetControls) {

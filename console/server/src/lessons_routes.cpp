@@ -2,6 +2,8 @@
 // reports, as `klab progress` shows it) and the Korean guides it links to.
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
@@ -31,17 +33,40 @@ const char* status_text(klab::lab::ItemState s) {
   }
 }
 
-// lessons/p<id>_<name>/README.md for phase <id>, when it exists.
-json phase_guide(const fs::path& home, const std::string& phase_id) {
+struct Guide {
+  std::string path;   // "lessons/p7_tuning/README.md"
+  std::string title;  // its first heading, "Phase 7.1: 성능 튜닝 — ..."
+};
+
+// lessons/p<id>_<name>/README.md for phase <id>, sorted by folder: a phase may have several
+// (7.1 tuning, 7.2 monitoring).
+std::vector<Guide> phase_guides(const fs::path& home, const std::string& phase_id) {
+  std::vector<Guide> out;
   std::error_code ec;
   std::string prefix = "p" + phase_id + "_";
   for (const auto& entry : fs::directory_iterator(home / "lessons", ec)) {
     auto name = entry.path().filename().string();
-    if (entry.is_directory() && name.starts_with(prefix) &&
-        fs::is_regular_file(entry.path() / "README.md"))
-      return "lessons/" + name + "/README.md";
+    if (!entry.is_directory() || !name.starts_with(prefix) ||
+        !fs::is_regular_file(entry.path() / "README.md"))
+      continue;
+    std::ifstream in(entry.path() / "README.md");
+    std::string first;
+    std::getline(in, first);
+    if (first.starts_with("# ")) first.erase(0, 2);
+    out.push_back({"lessons/" + name + "/README.md", first});
   }
-  return nullptr;
+  std::sort(out.begin(), out.end(), [](const Guide& a, const Guide& b) { return a.path < b.path; });
+  return out;
+}
+
+// The guide of an item: the phase's guide whose title names the item's section ("Phase 7.1"
+// for section "7.1 성능 튜닝"), else the phase's first guide.
+json guide_of(const std::vector<Guide>& guides, const std::string& section) {
+  if (guides.empty()) return nullptr;
+  auto number = section.substr(0, section.find(' '));
+  for (const auto& g : guides)
+    if (g.title.starts_with("Phase " + number + ":")) return g.path;
+  return guides.front().path;
 }
 
 json lessons_json(const ConsoleOptions& options) {
@@ -59,6 +84,7 @@ json lessons_json(const ConsoleOptions& options) {
   int pass = 0, fail = 0, checked_statically = 0, missing = 0;
   json phases = json::array();
   for (const auto& phase : roadmap.phases) {
+    auto guides = phase_guides(home, phase.id);
     json items = json::array();
     for (const auto& r : reports) {
       if (r.item->phase != phase.id) continue;
@@ -67,15 +93,26 @@ json lessons_json(const ConsoleOptions& options) {
       fail += r.state == klab::lab::ItemState::failed;
       checked_statically += r.state == klab::lab::ItemState::checked_statically;
       missing += r.state == klab::lab::ItemState::not_run;
-      json item{{"id", r.item->id},       {"section", r.item->section},
-                {"title", r.item->title}, {"status", status},
-                {"tests", r.item->tests}, {"static_checks", r.item->static_checks}};
+      json item{{"id", r.item->id},
+                {"section", r.item->section},
+                {"title", r.item->title},
+                {"status", status},
+                {"tests", r.item->tests},
+                {"static_checks", r.item->static_checks},
+                {"guide", guide_of(guides, r.item->section)}};
       if (!r.reason.empty()) item["reason"] = r.reason;
       items.push_back(std::move(item));
     }
     phases.push_back({{"id", phase.id},
                       {"title", phase.title},
-                      {"guide", phase_guide(home, phase.id)},
+                      {"guide", guides.empty() ? json() : json(guides.front().path)},
+                      {"guides",
+                       [&] {
+                         json all = json::array();
+                         for (const auto& g : guides)
+                           all.push_back({{"path", g.path}, {"title", g.title}});
+                         return all;
+                       }()},
                       {"items", items}});
   }
   return {{"summary",
@@ -111,6 +148,22 @@ fs::path guide_file(const ConsoleOptions& options, const std::string& rel) {
   return file;
 }
 
+// A chart the guides show: bench/reports/<name>.svg or .png, a plain file name only.
+fs::path report_image(const ConsoleOptions& options, const std::string& name) {
+  auto refuse = [&] {
+    return not_found(
+        fmt::format("no report image '{}': images are .svg or .png files in bench/reports/", name));
+  };
+  bool plain = !name.empty() && name.front() != '.' &&
+               std::all_of(name.begin(), name.end(), [](unsigned char c) {
+                 return std::isalnum(c) || c == '_' || c == '-' || c == '.';
+               });
+  if (!plain || !(name.ends_with(".svg") || name.ends_with(".png"))) throw refuse();
+  auto file = options.roadmap_file.parent_path() / "bench" / "reports" / name;
+  if (!fs::is_regular_file(file)) throw refuse();
+  return file;
+}
+
 }  // namespace
 
 void add_lessons_routes(httplib::Server& server, ServerContext& ctx) {
@@ -125,6 +178,17 @@ void add_lessons_routes(httplib::Server& server, ServerContext& ctx) {
                text << in.rdbuf();
                res.set_content(text.str(), "text/markdown; charset=utf-8");
              }));
+  server.Get(
+      R"(/api/reports/(.+))", guarded([&ctx](const httplib::Request& req, httplib::Response& res) {
+        auto file = report_image(ctx.options, req.matches[1]);
+        std::ifstream in(file, std::ios::binary);
+        std::ostringstream bytes;
+        bytes << in.rdbuf();
+        // Opened on its own, an SVG is a document of this origin: it may not run script.
+        res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+        res.set_header("X-Content-Type-Options", "nosniff");
+        res.set_content(bytes.str(), file.extension() == ".svg" ? "image/svg+xml" : "image/png");
+      }));
 }
 
 }  // namespace klab::console

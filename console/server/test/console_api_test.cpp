@@ -495,6 +495,31 @@ TEST_F(ConsoleApi, GuidesServeLessonMarkdownAndRefusePathsOutsideLessonsAndDocs)
   }
 }
 
+TEST_F(ConsoleApi, ReportChartsAreServedAsImagesAndNothingElseFromTheReportsFolder) {
+  auto svg = console().get("/api/reports/producer_sweep_throughput.svg");
+  ASSERT_EQ(svg.status, 200) << svg.text;
+  EXPECT_THAT(svg.content_type, ::testing::StartsWith("image/svg+xml"));
+  EXPECT_THAT(svg.text, ::testing::HasSubstr("<svg"));
+  for (std::string bad : {"/api/reports/compare_perf.md", "/api/reports/../../roadmap.json",
+                          "/api/reports/%2e%2e%2f%2e%2e%2froadmap.json", "/api/reports/nope.svg",
+                          "/api/reports/.hidden.svg", "/api/reports/sub/chart.svg"}) {
+    auto r = console().get(bad);
+    EXPECT_EQ(r.status, 404) << bad << ": " << r.text;
+  }
+}
+
+TEST_F(ConsoleApi, EachRoadmapItemLinksTheGuideOfItsOwnSection) {
+  auto r = console().get("/api/lessons");
+  ASSERT_EQ(r.status, 200) << r.text;
+  auto phase7 = find_by(r.body["phases"], "id", "7");
+  ASSERT_TRUE(phase7.is_object());
+  ASSERT_EQ(phase7["guides"].size(), 2u) << phase7["guides"];
+  EXPECT_EQ(find_by(phase7["items"], "id", "7.1.1")["guide"], "lessons/p7_tuning/README.md");
+  EXPECT_EQ(find_by(phase7["items"], "id", "7.2.1")["guide"], "lessons/p7_monitoring/README.md");
+  auto phase1 = find_by(r.body["phases"], "id", "1");
+  EXPECT_EQ(find_by(phase1["items"], "id", "1.1.1")["guide"], "lessons/p1_concepts/README.md");
+}
+
 TEST_F(ConsoleApi, StaticFilesHaveTheirContentTypesAndUnknownPagesGetIndex) {
   auto index = console().get("/");
   ASSERT_EQ(index.status, 200);

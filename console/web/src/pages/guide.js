@@ -24,9 +24,35 @@ export function render({ params, setTitle }) {
     const tpl = document.createElement("template");
     tpl.innerHTML = clean; // sanitized markdown of the lab's own guide, never Kafka data
     rewriteLinks(tpl.content, path);
+    rewriteImages(tpl.content, path);
     replace(article, tpl.content);
   });
   return { el: h("div.page", h("div.toolbar", h("a.btn.btn-small", { href: "#/lessons" }, "← 학습 진도")), h("section.card", article)) };
+}
+
+/** Charts in bench/reports/ come from the console's /api/reports; no other image is fetched. */
+function rewriteImages(root, from) {
+  for (const img of root.querySelectorAll("img")) {
+    const target = resolve(from, img.getAttribute("src") ?? "");
+    const name = target.startsWith("bench/reports/") ? target.slice("bench/reports/".length) : "";
+    if (/^[\w.-]+\.(svg|png)$/.test(name)) {
+      img.setAttribute("src", `/api/reports/${name}`);
+      img.setAttribute("data-testid", "guide-image");
+    } else {
+      img.removeAttribute("src");
+    }
+  }
+}
+
+/** `href` relative to the guide file `from`, as a path under the lab home. */
+function resolve(from, href) {
+  if (/^[a-z]+:/i.test(href) || href.startsWith("/")) return "";
+  const parts = from.split("/").slice(0, -1);
+  for (const seg of href.split("#")[0].split("/")) {
+    if (seg === "..") parts.pop();
+    else if (seg && seg !== ".") parts.push(seg);
+  }
+  return parts.join("/");
 }
 
 /** Links to other .md files open inside the console; everything else opens in a new tab. */

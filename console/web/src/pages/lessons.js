@@ -30,13 +30,15 @@ export function render({ setTitle }) {
             h("h2.card-title", p.title),
             h("span.muted", `${done}/${p.items.length}`),
             h("div.spacer"),
-            p.guide ? h("a.btn.btn-small", { href: `#/guides/${p.guide}`, "data-testid": "guide-link" }, "가이드 읽기 →") : null),
+            ...(p.guides?.length > 1
+              ? p.guides.map((g) => h("a.btn.btn-small", { href: `#/guides/${g.path}`, "data-testid": "guide-link", title: g.title }, `${g.title.split(":")[0]} 가이드 →`))
+              : [p.guide ? h("a.btn.btn-small", { href: `#/guides/${p.guide}`, "data-testid": "guide-link" }, "가이드 읽기 →") : null])),
           h("ul.items", p.items.map((i) => h(`li.item.item-${i.status}`, { "data-testid": "lesson-item", "data-item": i.id, "data-status": i.status },
             h(`span.status-icon.status-${i.status}`, { title: i.reason ? `${labels[i.status] ?? i.status}: ${i.reason}` : (labels[i.status] ?? i.status), "aria-label": emoji[i.status] ?? "⬜" }, icons[i.status] ?? ""),
             h("span.item-id", i.id),
             h("span.item-title", i.title),
             i.status === "static" && i.reason ? h("span.item-reason.muted", { "data-testid": "item-reason" }, ` — ${i.reason}`) : null,
-            i.section && p.guide ? h("a.item-link.muted", { href: `#/guides/${p.guide}`, title: "가이드 열기" }, "→") : null))));
+            i.section && (i.guide ?? p.guide) ? h("a.item-link.muted", { href: `#/guides/${i.guide ?? p.guide}`, title: "가이드 열기" }, "→") : null))));
       })));
   });
   return { el: root };
