@@ -513,9 +513,11 @@ TEST_F(ConsoleApi, EachRoadmapItemLinksTheGuideOfItsOwnSection) {
   ASSERT_EQ(r.status, 200) << r.text;
   auto phase7 = find_by(r.body["phases"], "id", "7");
   ASSERT_TRUE(phase7.is_object());
-  ASSERT_EQ(phase7["guides"].size(), 2u) << phase7["guides"];
+  ASSERT_EQ(phase7["guides"].size(), 3u) << phase7["guides"];
   EXPECT_EQ(find_by(phase7["items"], "id", "7.1.1")["guide"], "lessons/p7_tuning/README.md");
   EXPECT_EQ(find_by(phase7["items"], "id", "7.2.1")["guide"], "lessons/p7_monitoring/README.md");
+  EXPECT_EQ(find_by(phase7["items"], "id", "7.3.1")["guide"],
+            "lessons/p7_troubleshooting/README.md");
   auto phase1 = find_by(r.body["phases"], "id", "1");
   EXPECT_EQ(find_by(phase1["items"], "id", "1.1.1")["guide"], "lessons/p1_concepts/README.md");
 }

@@ -19,6 +19,7 @@
 #include "klab/cluster/quorum.hpp"
 #include "klab/cluster/subprocess.hpp"
 #include "klab/lab/console_process.hpp"
+#include "klab/lab/drill.hpp"
 
 namespace klab::cli {
 namespace {
@@ -133,6 +134,10 @@ void cmd_down() {
   refuse_when_external(ctx, "down");
   auto lab = open_lab(ctx);
   if (klab::lab::stop_background_console(ctx.paths)) fmt::print("Stopped the console.\n");
+  // A drill's workers would retry a stopped cluster forever: they end with it (its topic stays).
+  if (klab::lab::Drills(ctx.paths, ctx.client_config(), {}).stop_workers() > 0)
+    fmt::print(
+        "Stopped the running drill's workers (`klab drill stop` after `klab up` ends it).\n");
   int stopped = lab.down();
   if (lab.any_running()) throw CommandError("some nodes are still running after SIGKILL");
   if (stopped == 0)

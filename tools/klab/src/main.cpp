@@ -25,10 +25,13 @@ int main(int argc, char** argv) {
   klab::cli::add_perf_commands(app);
   klab::cli::add_console_command(app);
   klab::cli::add_security_commands(app);
+  klab::cli::add_drill_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // CLI11 prints what was wrong; its own codes (105 for a value out of range ...) become the
+    // usage-error code every other bad input gets. --help stays 0.
+    return app.exit(e) == 0 ? 0 : 2;
   } catch (const klab::cli::CommandError& e) {
     fmt::print(stderr, "klab: {}\n", e.what());
     return e.exit_code();

@@ -20,6 +20,7 @@
 
 #include "klab/client/consumer.hpp"
 #include "klab/client/producer.hpp"
+#include "klab/cluster/await.hpp"
 #include "klab/cluster/kafka_runtime.hpp"
 #include "klab/cluster/lab_paths.hpp"
 #include "klab/cluster/ports.hpp"
@@ -721,6 +722,79 @@ TEST_F(KlabCliOnRunningLab, PerfPropertiesThatAreNotKeyValueOrUnknownFailBeforeC
   auto acks = home_->run({"perf", "e2e", "--acks", "2"});
   EXPECT_EQ(acks.exit_code, 2) << acks.output;
   EXPECT_NE(acks.output.find("--acks must be 0, 1 or all"), std::string::npos) << acks.output;
+}
+
+// The number after "lag " in `klab drill check` output, or -1.
+long drill_lag(const std::string& output) {
+  std::smatch m;
+  static const std::regex lag(R"(lag (\d+))");
+  return std::regex_search(output, m, lag) ? std::stol(m[1]) : -1;
+}
+
+TEST_F(KlabCliOnRunningLab, ConsumerLagDrillFailsItsCheckUntilEnoughConsumersDrainTheLag) {
+  ::testing::Test::RecordProperty("roadmap", "7.3.1");
+  // Workers are processes of their own: whatever happens below, they end with the test.
+  struct StopDrill {
+    LabHome* home;
+    ~StopDrill() { home->run({"drill", "stop"}); }
+  } stop_drill{home_};
+  auto list = home_->run({"drill", "list"});
+  EXPECT_NE(list.output.find("consumer-lag    7.3.1"), std::string::npos) << list.output;
+  auto start = home_->run({"drill", "start", "consumer-lag"});
+  ASSERT_EQ(start.exit_code, 0) << start.output;
+  EXPECT_NE(start.output.find("1 producer(s), 1 consumer(s) running"), std::string::npos)
+      << start.output;
+  auto again = home_->run({"drill", "start", "consumer-lag"});
+  EXPECT_EQ(again.exit_code, 1) << again.output;
+  EXPECT_NE(again.output.find("klab drill stop"), std::string::npos) << again.output;
+
+  // The symptom: one consumer handles 50 records/s of the 200/s written, so lag climbs and the
+  // check fails naming the fix.
+  std::string failing;
+  bool lagging = klab::cluster::await_until(
+      [&] {
+        auto c = home_->run({"drill", "check", "consumer-lag"});
+        failing = c.output;
+        return c.exit_code == 1 && drill_lag(c.output) >= 300;
+      },
+      klab::cluster::scaled(90s), 1s);
+  ASSERT_TRUE(lagging) << failing;
+  EXPECT_NE(failing.find("with 1 consumer(s)"), std::string::npos) << failing;
+  EXPECT_NE(failing.find("klab drill scale consumer-lag"), std::string::npos) << failing;
+
+  // The fix: six instances, one per partition, 300 records/s together.
+  auto scale = home_->run({"drill", "scale", "consumer-lag", "6"});
+  ASSERT_EQ(scale.exit_code, 0) << scale.output;
+  EXPECT_NE(scale.output.find("6 consumer(s) running"), std::string::npos) << scale.output;
+  std::string last;
+  bool fixed = klab::cluster::await_until(
+      [&] {
+        auto c = home_->run({"drill", "check", "consumer-lag"});
+        last = c.output;
+        return c.exit_code == 0;
+      },
+      klab::cluster::scaled(180s), 2s);
+  ASSERT_TRUE(fixed) << last;
+  EXPECT_NE(last.find("6 consumer(s) keep up"), std::string::npos) << last;
+
+  auto stop = home_->run({"drill", "stop"});
+  EXPECT_EQ(stop.exit_code, 0) << stop.output;
+  auto after = home_->run({"drill", "check", "consumer-lag"});
+  EXPECT_EQ(after.exit_code, 1) << after.output;
+  EXPECT_NE(after.output.find("is not running"), std::string::npos) << after.output;
+  EXPECT_EQ(home_->run({"topics", "list"}).output.find("drill-consumer-lag"), std::string::npos);
+}
+
+TEST_F(KlabCliOnRunningLab, DrillCommandsRefuseUnknownDrillsAndBadCountsSayingWhatExists) {
+  auto unknown = home_->run({"drill", "start", "no-such-drill"});
+  EXPECT_EQ(unknown.exit_code, 1) << unknown.output;
+  EXPECT_NE(unknown.output.find("the drills are consumer-lag"), std::string::npos)
+      << unknown.output;
+  auto zero = home_->run({"drill", "scale", "consumer-lag", "0"});
+  EXPECT_EQ(zero.exit_code, 2) << zero.output;
+  auto idle = home_->run({"drill", "stop"});
+  EXPECT_EQ(idle.exit_code, 0) << idle.output;
+  EXPECT_NE(idle.output.find("No drill is running"), std::string::npos) << idle.output;
 }
 
 TEST_F(KlabCliOnRunningLab, PerfProduceToAMissingTopicSaysHowToCreateIt) {

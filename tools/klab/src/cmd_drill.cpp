@@ -1,0 +1,156 @@
+// drill list|start|check|scale|stop: troubleshooting drills (klab::lab::Drills), and the hidden
+// `drill worker produce|consume` processes a drill runs in the background.
+#include <fmt/core.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "commands.hpp"
+#include "context.hpp"
+#include "interrupt.hpp"
+#include "klab/client/consumer.hpp"
+#include "klab/client/producer.hpp"
+#include "klab/lab/drill.hpp"
+
+namespace klab::cli {
+namespace {
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+klab::lab::Drills drills_of(const Context& ctx) {
+  return {ctx.paths, ctx.client_config(), std::filesystem::read_symlink("/proc/self/exe")};
+}
+
+void cmd_drill_list() {
+  auto ctx = make_context();
+  auto running = drills_of(ctx).running();
+  fmt::print("{:<16}{:<8}{}\n", "DRILL", "ITEM", "WHAT BREAKS");
+  for (const auto& d : klab::lab::drills())
+    fmt::print("{:<16}{:<8}{}{}\n", d.name, d.roadmap_item, d.title,
+               running && running->name == d.name ? "   (running)" : "");
+}
+
+void print_running_drill(const klab::lab::RunningDrill& d) {
+  fmt::print("  topic {}, group {}: {} producer(s), {} consumer(s) running\n", d.topic, d.group,
+             d.producers.size(), d.consumers.size());
+}
+
+void cmd_drill_start(const std::string& name) {
+  auto ctx = make_context();
+  const auto& info = klab::lab::find_drill(name);
+  auto d = drills_of(ctx).start(name);
+  fmt::print("Drill {} started ({}: {}).\n", name, info.roadmap_item, info.title);
+  print_running_drill(d);
+  fmt::print("\nSymptom to look for: {}\n", info.symptom);
+  fmt::print("When you think it is fixed: klab drill check {}   (end: klab drill stop)\n", name);
+}
+
+void cmd_drill_check(const std::string& name) {
+  auto ctx = make_context();
+  auto result = drills_of(ctx).check(name);
+  if (!result.passed) throw CommandError("not fixed yet: " + result.summary);
+  fmt::print("Fixed: {}\n", result.summary);
+}
+
+void cmd_drill_scale(const std::string& name, int consumers) {
+  auto ctx = make_context();
+  auto d = drills_of(ctx).scale(name, consumers);
+  fmt::print("Drill {}:\n", name);
+  print_running_drill(d);
+}
+
+void cmd_drill_stop() {
+  auto ctx = make_context();
+  if (!drills_of(ctx).stop()) {
+    fmt::print("No drill is running.\n");
+    return;
+  }
+  fmt::print("Drill stopped: its workers ended, its topic and group deleted.\n");
+}
+
+// --- workers (run by a drill, not by people) ------------------------------------------------
+
+void drill_worker_produce(const std::string& topic, int rate) {
+  catch_interrupts();
+  auto ctx = make_context();
+  klab::client::Producer producer(ctx.client_config().acks("all"));
+  auto partitions = static_cast<int>(producer.partitions_for(topic, 30s).size());
+  auto start = Clock::now();
+  for (long i = 0; !interrupted(); ++i) {
+    // Paced: record i leaves at start + i / rate; spread evenly over the partitions.
+    std::this_thread::sleep_until(start + std::chrono::microseconds(i * 1'000'000 / rate));
+    klab::client::ProducerRecord record{.topic = topic,
+                                        .partition = static_cast<std::int32_t>(i % partitions),
+                                        .value = fmt::format("event-{}", i)};
+    // Not queued (e.g. a partition without a leader for a moment): the same record again.
+    while (producer.send(record) && !interrupted()) std::this_thread::sleep_for(100ms);
+  }
+}
+
+void drill_worker_consume(const std::string& topic, const std::string& group, int processing_ms) {
+  catch_interrupts();
+  auto ctx = make_context();
+  auto config = ctx.client_config();
+  config.group_id(group)
+      .auto_offset_reset(klab::client::OffsetReset::earliest)
+      .enable_auto_commit(true)
+      .set("auto.commit.interval.ms", "1000");  // lag as the CLI sees it follows within 1 s
+  klab::client::Consumer consumer(config);
+  consumer.subscribe({topic});
+  while (!interrupted())
+    if (auto r = consumer.poll(200ms); r && !r->error())
+      std::this_thread::sleep_for(std::chrono::milliseconds(processing_ms));  // the "work"
+  consumer.close();  // leaves the group now, not after session.timeout.ms
+}
+
+}  // namespace
+
+void add_drill_commands(CLI::App& app) {
+  auto* drill = app.add_subcommand(
+      "drill", "Troubleshooting drills (7.3): break the lab on purpose, find and fix it");
+  drill->require_subcommand(1);
+  drill->add_subcommand("list", "The drills and which one runs")->callback([] {
+    cmd_drill_list();
+  });
+
+  static std::string name;
+  auto* start = drill->add_subcommand("start", "Break the lab one way; says what to look for");
+  start->add_option("name", name, "drill name (klab drill list)")->required();
+  start->callback([] { cmd_drill_start(name); });
+
+  auto* check = drill->add_subcommand(
+      "check", "Measure the symptom: exit 0 once fixed, 1 with what is still wrong");
+  check->add_option("name", name, "drill name")->required();
+  check->callback([] { cmd_drill_check(name); });
+
+  static int consumers = 1;
+  auto* scale = drill->add_subcommand(
+      "scale", "Run N instances of the drill's consumer application (start or stop some)");
+  scale->add_option("name", name, "drill name")->required();
+  scale->add_option("consumers", consumers, "instances to run")
+      ->required()
+      ->check(CLI::Range(1, 64));
+  scale->callback([] { cmd_drill_scale(name, consumers); });
+
+  drill->add_subcommand("stop", "End the running drill: workers, topic and group go")->callback([] {
+    cmd_drill_stop();
+  });
+
+  // The background processes of a drill; hidden from --help (an empty group).
+  static std::string topic, group;
+  static int rate = 100, processing_ms = 10;
+  auto* worker = drill->add_subcommand("worker", "")->group("");
+  worker->require_subcommand(1);
+  auto* produce = worker->add_subcommand("produce", "paced producer");
+  produce->add_option("--topic", topic)->required();
+  produce->add_option("--rate", rate)->check(CLI::Range(1, 100000));
+  produce->callback([] { drill_worker_produce(topic, rate); });
+  auto* consume = worker->add_subcommand("consume", "slow consumer");
+  consume->add_option("--topic", topic)->required();
+  consume->add_option("--group", group)->required();
+  consume->add_option("--processing-ms", processing_ms)->check(CLI::Range(0, 60000));
+  consume->callback([] { drill_worker_consume(topic, group, processing_ms); });
+}
+
+}  // namespace klab::cli
