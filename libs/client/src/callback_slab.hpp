@@ -39,8 +39,10 @@ class CallbackSlab {
   }
   void* slot_address(int i) noexcept { return storage_ + i * sizeof(CallbackSlot); }
 
-  // Slots not yet released, the unused ones included until the slab is retired.
-  std::atomic<int> pending_{capacity};
+  // Slots not yet released (the unused ones included until the slab is retired), plus one for
+  // CallbackSlabs while the slab is its current one: a full slab whose callbacks all ran must
+  // not go while emplace() may still look at it.
+  std::atomic<int> pending_{capacity + 1};
   int used_ = 0;  // guarded by CallbackSlabs::mutex_
   alignas(CallbackSlot) unsigned char storage_[capacity * sizeof(CallbackSlot)];
 };
@@ -51,9 +53,9 @@ class CallbackSlabs {
   CallbackSlabs() = default;
   CallbackSlabs(const CallbackSlabs&) = delete;
   CallbackSlabs& operator=(const CallbackSlabs&) = delete;
-  /// Retires the current slab: its unused slots count as released.
+  /// Retires the current slab: its unused slots and the reference held on it are released.
   ~CallbackSlabs() {
-    if (current_) current_->release_slots(CallbackSlab::capacity - current_->used_);
+    if (current_) current_->release_slots(1 + CallbackSlab::capacity - current_->used_);
   }
 
   /// Moves `callback` into a fresh slot; release it with CallbackSlab::release().
@@ -62,7 +64,10 @@ class CallbackSlabs {
     int index;
     {
       std::lock_guard lock(mutex_);
-      if (!current_ || current_->used_ == CallbackSlab::capacity) current_ = new CallbackSlab;
+      if (!current_ || current_->used_ == CallbackSlab::capacity) {
+        if (current_) current_->release_slots(1);  // full: only its callbacks keep it now
+        current_ = new CallbackSlab;
+      }
       slab = current_;
       index = slab->used_++;
     }

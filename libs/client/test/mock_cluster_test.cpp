@@ -155,6 +155,19 @@ TEST_F(ClientOnMockCluster, SendSyncReturnsTheOffsetOfEachRecord) {
   EXPECT_EQ(producer.outq_len(), 0);
 }
 
+// One record at a time, each report in before the next send: every block of callbacks the
+// producer keeps (256 to a block) is used up and released while the producer still holds it.
+// Under asan this failed with a heap-use-after-free on the 257th send before the fix.
+TEST_F(ClientOnMockCluster, SequentialSendSyncPastSeveralCallbackBlocksGetsEveryReport) {
+  auto t = topic();
+  Producer producer(config());
+  for (int i = 0; i < 600; ++i) {
+    auto rep = producer.send_sync({.topic = t, .value = "v"}, scaled(10s));
+    ASSERT_FALSE(rep.error) << "record " << i << ": " << rep.error;
+    ASSERT_EQ(rep.offset, i);
+  }
+}
+
 TEST_F(ClientOnMockCluster, InjectedNotEnoughReplicasReachesTheCallbackAsNotPersisted) {
   auto t = topic();
   auto c = config();
