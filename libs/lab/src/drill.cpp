@@ -8,8 +8,10 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <numeric>
+#include <thread>
 
 #include "klab/client/admin.hpp"
+#include "klab/client/config.hpp"
 #include "klab/cluster/await.hpp"
 #include "klab/cluster/managed_process.hpp"
 #include "klab/lab/lab_error.hpp"
@@ -21,13 +23,37 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// consumer-lag: the producer writes 200 records/s; one consumer handles a record in 20 ms
-// (50/s), so lag grows by about 150 records/s until enough instances share the partitions.
-constexpr int lag_produce_rate = 200;
-constexpr int lag_processing_ms = 20;
-constexpr int lag_partitions = 6;
-// Drained: what the producer writes in about a second is still behind, no more.
-constexpr std::int64_t lag_drained_below = lag_produce_rate;
+// How each drill breaks the lab.
+struct DrillSpec {
+  int partitions;
+  int produce_rate;   // records/s
+  int processing_ms;  // per record, in each consumer instance
+  int consumers;      // instances at start
+  std::vector<std::string> consumer_properties;
+};
+
+const DrillSpec& spec_of(std::string_view name) {
+  // consumer-lag: 200 records/s written; one instance handles a record in 20 ms (50/s), so lag
+  // grows by about 150 records/s until enough instances share the partitions.
+  static const DrillSpec lag{
+      .partitions = 6, .produce_rate = 200, .processing_ms = 20, .consumers = 1};
+  // rebalance-storm: a record takes 8 s to process, max.poll.interval.ms is 6 s: every instance
+  // is thrown out of the group (MAX_POLL_EXCEEDED) and rejoins, again and again.
+  static const DrillSpec storm{
+      .partitions = 3,
+      .produce_rate = 2,
+      .processing_ms = 8000,
+      .consumers = 3,
+      .consumer_properties = {"max.poll.interval.ms=6000", "session.timeout.ms=6000"}};
+  return name == "rebalance-storm" ? storm : lag;
+}
+
+// consumer-lag is fixed once what is behind is no more than about a second of writes.
+constexpr std::int64_t lag_drained_below = 200;
+// rebalance-storm is fixed once the group stays Stable with every instance for this long
+// (longer than one record's processing, so a member that will be thrown out is seen leave).
+constexpr auto storm_window = 12s;
+
 // Worker processes are recognised by this text in their command line.
 constexpr std::string_view worker_marker = " drill worker ";
 
@@ -65,6 +91,15 @@ const std::vector<DrillInfo>& drills() {
        .fix =
            "처리량을 쓰기 속도보다 크게: consumer를 partition 수(6)까지 늘리기(`klab drill scale "
            "consumer-lag N`), 또는 처리를 batch로/빠르게"},
+      {.name = "rebalance-storm",
+       .roadmap_item = "7.3.2",
+       .title = "rebalance가 멈추지 않는다: 처리가 max.poll.interval.ms보다 길다",
+       .symptom =
+           "group drill-rebalance-storm-app이 Stable에 머물지 못하고 member 수가 오르내립니다: "
+           "`klab groups describe drill-rebalance-storm-app`을 몇 번, worker 로그(.klab/state/"
+           "cluster/drill/workers/consumer-*.log)의 MAXPOLL",
+       .fix = "레코드 하나의 처리 시간보다 max.poll.interval.ms를 크게(`klab drill config "
+              "rebalance-storm max.poll.interval.ms=30000`), 또는 처리를 짧게/나눠서"},
   };
   return all;
 }
@@ -89,6 +124,7 @@ std::optional<RunningDrill> Drills::running() const {
   try {
     auto j = nlohmann::json::parse(in);
     RunningDrill d{.name = j.at("name"), .topic = j.at("topic"), .group = j.at("group")};
+    d.consumer_properties = j.value("consumer_properties", std::vector<std::string>{});
     d.producers = live_pids(dir(), "producer");
     d.consumers = live_pids(dir(), "consumer");
     return d;
@@ -100,7 +136,10 @@ std::optional<RunningDrill> Drills::running() const {
 void Drills::save(const RunningDrill& d) const {
   fs::create_directories(dir());
   auto tmp = dir() / "drill.json.tmp";
-  std::ofstream(tmp) << nlohmann::json{{"name", d.name}, {"topic", d.topic}, {"group", d.group}};
+  std::ofstream(tmp) << nlohmann::json{{"name", d.name},
+                                       {"topic", d.topic},
+                                       {"group", d.group},
+                                       {"consumer_properties", d.consumer_properties}};
   fs::rename(tmp, dir() / "drill.json");
 }
 
@@ -125,12 +164,15 @@ RunningDrill Drills::start(const std::string& name) {
     throw LabError(
         LabError::Kind::conflict,
         fmt::format("drill {} is running: end it with `klab drill stop` first", r->name));
-  RunningDrill d{
-      .name = info.name, .topic = "drill-" + info.name, .group = "drill-" + info.name + "-app"};
+  const auto& spec = spec_of(name);
+  RunningDrill d{.name = info.name,
+                 .topic = "drill-" + info.name,
+                 .group = "drill-" + info.name + "-app",
+                 .consumer_properties = spec.consumer_properties};
   klab::client::Admin admin(client_);
   auto brokers = admin.describe_cluster(10s).brokers.size();
   int rf = static_cast<int>(std::min<std::size_t>(3, std::max<std::size_t>(brokers, 1)));
-  admin.create_topic({.name = d.topic, .partitions = lag_partitions, .replication_factor = rf},
+  admin.create_topic({.name = d.topic, .partitions = spec.partitions, .replication_factor = rf},
                      30s);
   // Every partition led before the producer starts, so its first records have somewhere to go.
   klab::cluster::await_until(
@@ -141,8 +183,8 @@ RunningDrill Drills::start(const std::string& name) {
       },
       30s, 100ms);
   save(d);
-  spawn({"produce", "--topic", d.topic, "--rate", std::to_string(lag_produce_rate)}, "producer-1");
-  return scale(name, 1);
+  spawn({"produce", "--topic", d.topic, "--rate", std::to_string(spec.produce_rate)}, "producer-1");
+  return scale(name, spec.consumers);
 }
 
 RunningDrill Drills::scale(const std::string& name, int consumers) {
@@ -159,14 +201,50 @@ RunningDrill Drills::scale(const std::string& name, int consumers) {
   for (int n = 1; live < consumers; ++n) {
     auto id = fmt::format("consumer-{}", n);
     if (worker(dir(), id).running()) continue;
-    spawn({"consume", "--topic", d->topic, "--group", d->group, "--processing-ms",
-           std::to_string(lag_processing_ms)},
-          id);
+    std::vector<std::string> args{"consume",
+                                  "--topic",
+                                  d->topic,
+                                  "--group",
+                                  d->group,
+                                  "--processing-ms",
+                                  std::to_string(spec_of(name).processing_ms)};
+    for (const auto& p : d->consumer_properties) args.insert(args.end(), {"--property", p});
+    spawn(args, id);
     ++live;
   }
   for (auto it = ids.rbegin(); it != ids.rend() && live > consumers; ++it)
     if (worker(dir(), *it).stop(10s)) --live;
   return *running();
+}
+
+RunningDrill Drills::configure(const std::string& name, const std::string& property) {
+  auto d = running();
+  if (!d || d->name != name)
+    throw LabError(
+        LabError::Kind::conflict,
+        fmt::format("drill {} is not running: start it with `klab drill start {}`", name, name));
+  auto eq = property.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw LabError(LabError::Kind::invalid_input,
+                   fmt::format("'{}' is not key=value (a librdkafka consumer property)", property));
+  try {
+    klab::client::Config().set(property.substr(0, eq), property.substr(eq + 1));
+  } catch (const klab::KafkaException& e) {
+    throw LabError(LabError::Kind::invalid_input, e.what());
+  }
+  auto key = property.substr(0, eq + 1);
+  std::erase_if(d->consumer_properties, [&](const std::string& p) { return p.starts_with(key); });
+  d->consumer_properties.push_back(property);
+  save(*d);
+  // A redeploy: every instance stops (and leaves the group), then as many start again.
+  int instances = std::max<int>(1, static_cast<int>(d->consumers.size()));
+  std::vector<std::pair<klab::cluster::ManagedProcess, pid_t>> stopping;
+  for (const auto& id : worker_ids(dir(), "consumer")) {
+    auto w = worker(dir(), id);
+    if (auto pid = w.request_stop()) stopping.emplace_back(std::move(w), pid);
+  }
+  for (auto& [w, pid] : stopping) w.await_stopped(pid, 15s);
+  return scale(name, instances);
 }
 
 DrillCheck Drills::check(const std::string& name) const {
@@ -176,6 +254,27 @@ DrillCheck Drills::check(const std::string& name) const {
         LabError::Kind::conflict,
         fmt::format("drill {} is not running: start it with `klab drill start {}`", name, name));
   klab::client::Admin admin(client_);
+  if (name == "rebalance-storm") {
+    // Watched for a while: a storm shows as states other than Stable and members coming and
+    // going; a fixed group stays Stable with every instance in it.
+    const auto instances = d->consumers.size();
+    int looks = 0, unsettled = 0;
+    std::size_t fewest = instances;
+    for (auto until = std::chrono::steady_clock::now() + storm_window;
+         std::chrono::steady_clock::now() < until; ++looks) {
+      auto g = admin.describe_group(d->group, 10s);
+      if (g.state != "Stable" || g.members.size() != instances) ++unsettled;
+      fewest = std::min(fewest, g.members.size());
+      std::this_thread::sleep_for(500ms);
+    }
+    if (instances > 0 && unsettled == 0)
+      return {true, fmt::format("Stable with all {} consumer(s) in {} looks over {} s", instances,
+                                looks, storm_window.count())};
+    return {false, fmt::format("not Stable or not every instance in the group in {} of {} looks "
+                               "over {} s (as few as {} of {} members): {}",
+                               unsettled, looks, storm_window.count(), fewest, instances,
+                               find_drill(name).fix)};
+  }
   auto lags = group_lag(admin, d->group, 10s);
   auto total = std::accumulate(lags.begin(), lags.end(), std::int64_t{0},
                                [](std::int64_t sum, const PartitionLag& p) { return sum + p.lag; });
@@ -187,12 +286,12 @@ DrillCheck Drills::check(const std::string& name) const {
                 name + "`"};
   if (total < lag_drained_below)
     return {true, fmt::format("lag {} (below {}): {} consumer(s) keep up with {} records/s", total,
-                              lag_drained_below, members, lag_produce_rate)};
+                              lag_drained_below, members, spec_of(name).produce_rate)};
   return {false,
           fmt::format("lag {} across {} partition(s) with {} consumer(s) (each handles about {} "
                       "records/s, the producer writes {}/s): {}",
-                      total, lags.size(), members, 1000 / lag_processing_ms, lag_produce_rate,
-                      find_drill(name).fix)};
+                      total, lags.size(), members, 1000 / spec_of(name).processing_ms,
+                      spec_of(name).produce_rate, find_drill(name).fix)};
 }
 
 int Drills::stop_workers() {

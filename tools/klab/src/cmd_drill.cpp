@@ -60,6 +60,15 @@ void cmd_drill_scale(const std::string& name, int consumers) {
   print_running_drill(d);
 }
 
+void cmd_drill_config(const std::string& name, const std::string& property) {
+  auto ctx = make_context();
+  auto d = drills_of(ctx).configure(name, property);
+  fmt::print("Drill {}: consumers restarted with", name);
+  for (const auto& p : d.consumer_properties) fmt::print(" {}", p);
+  fmt::print("\n");
+  print_running_drill(d);
+}
+
 void cmd_drill_stop() {
   auto ctx = make_context();
   if (!drills_of(ctx).stop()) {
@@ -88,7 +97,8 @@ void drill_worker_produce(const std::string& topic, int rate) {
   }
 }
 
-void drill_worker_consume(const std::string& topic, const std::string& group, int processing_ms) {
+void drill_worker_consume(const std::string& topic, const std::string& group, int processing_ms,
+                          const std::vector<std::string>& properties) {
   catch_interrupts();
   auto ctx = make_context();
   auto config = ctx.client_config();
@@ -96,11 +106,20 @@ void drill_worker_consume(const std::string& topic, const std::string& group, in
       .auto_offset_reset(klab::client::OffsetReset::earliest)
       .enable_auto_commit(true)
       .set("auto.commit.interval.ms", "1000");  // lag as the CLI sees it follows within 1 s
+  for (const auto& p : properties) {
+    auto eq = p.find('=');
+    if (eq == std::string::npos) throw CommandError("--property wants key=value, not " + p, 2);
+    config.set(p.substr(0, eq), p.substr(eq + 1));
+  }
   klab::client::Consumer consumer(config);
   consumer.subscribe({topic});
   while (!interrupted())
-    if (auto r = consumer.poll(200ms); r && !r->error())
-      std::this_thread::sleep_for(std::chrono::milliseconds(processing_ms));  // the "work"
+    if (auto r = consumer.poll(200ms); r && !r->error()) {
+      // The "work", in steps so that SIGTERM ends it promptly.
+      auto done = Clock::now() + std::chrono::milliseconds(processing_ms);
+      while (!interrupted() && Clock::now() < done)
+        std::this_thread::sleep_for(std::min<Clock::duration>(100ms, done - Clock::now()));
+    }
   consumer.close();  // leaves the group now, not after session.timeout.ms
 }
 
@@ -133,6 +152,14 @@ void add_drill_commands(CLI::App& app) {
       ->check(CLI::Range(1, 64));
   scale->callback([] { cmd_drill_scale(name, consumers); });
 
+  static std::string property;
+  auto* configure = drill->add_subcommand(
+      "config", "Set a property of the drill's consumer application and restart its instances");
+  configure->add_option("name", name, "drill name")->required();
+  configure->add_option("property", property, "key=value, e.g. max.poll.interval.ms=30000")
+      ->required();
+  configure->callback([] { cmd_drill_config(name, property); });
+
   drill->add_subcommand("stop", "End the running drill: workers, topic and group go")->callback([] {
     cmd_drill_stop();
   });
@@ -140,6 +167,7 @@ void add_drill_commands(CLI::App& app) {
   // The background processes of a drill; hidden from --help (an empty group).
   static std::string topic, group;
   static int rate = 100, processing_ms = 10;
+  static std::vector<std::string> properties;
   auto* worker = drill->add_subcommand("worker", "")->group("");
   worker->require_subcommand(1);
   auto* produce = worker->add_subcommand("produce", "paced producer");
@@ -150,7 +178,8 @@ void add_drill_commands(CLI::App& app) {
   consume->add_option("--topic", topic)->required();
   consume->add_option("--group", group)->required();
   consume->add_option("--processing-ms", processing_ms)->check(CLI::Range(0, 60000));
-  consume->callback([] { drill_worker_consume(topic, group, processing_ms); });
+  consume->add_option("--property", properties, "consumer property key=value (repeatable)");
+  consume->callback([] { drill_worker_consume(topic, group, processing_ms, properties); });
 }
 
 }  // namespace klab::cli

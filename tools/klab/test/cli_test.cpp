@@ -785,10 +785,45 @@ TEST_F(KlabCliOnRunningLab, ConsumerLagDrillFailsItsCheckUntilEnoughConsumersDra
   EXPECT_EQ(home_->run({"topics", "list"}).output.find("drill-consumer-lag"), std::string::npos);
 }
 
+TEST_F(KlabCliOnRunningLab, RebalanceStormDrillSettlesOnlyOnceMaxPollIntervalExceedsTheWork) {
+  ::testing::Test::RecordProperty("roadmap", "7.3.2");
+  struct StopDrill {
+    LabHome* home;
+    ~StopDrill() { home->run({"drill", "stop"}); }
+  } stop_drill{home_};
+  auto start = home_->run({"drill", "start", "rebalance-storm"});
+  ASSERT_EQ(start.exit_code, 0) << start.output;
+  EXPECT_NE(start.output.find("3 consumer(s) running"), std::string::npos) << start.output;
+  // 8 s of work per record against max.poll.interval.ms=6000: two windows of 12 s in a row,
+  // well past the first joins, never see the group Stable with all three.
+  for (int window = 1; window <= 2; ++window) {
+    auto c = home_->run({"drill", "check", "rebalance-storm"});
+    EXPECT_EQ(c.exit_code, 1) << "window " << window << ": " << c.output;
+    EXPECT_NE(c.output.find("not Stable or not every instance"), std::string::npos) << c.output;
+    EXPECT_NE(c.output.find("max.poll.interval.ms=30000"), std::string::npos) << c.output;
+  }
+  auto config = home_->run({"drill", "config", "rebalance-storm", "max.poll.interval.ms=30000"});
+  ASSERT_EQ(config.exit_code, 0) << config.output;
+  EXPECT_NE(config.output.find("max.poll.interval.ms=30000"), std::string::npos) << config.output;
+  std::string last;
+  bool settled = klab::cluster::await_until(
+      [&] {
+        auto c = home_->run({"drill", "check", "rebalance-storm"});
+        last = c.output;
+        return c.exit_code == 0;
+      },
+      klab::cluster::scaled(150s), 1s);
+  ASSERT_TRUE(settled) << last;
+  EXPECT_NE(last.find("Stable with all 3 consumer(s)"), std::string::npos) << last;
+  auto bad = home_->run({"drill", "config", "rebalance-storm", "max.poll.interval.ms"});
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("is not key=value"), std::string::npos) << bad.output;
+}
+
 TEST_F(KlabCliOnRunningLab, DrillCommandsRefuseUnknownDrillsAndBadCountsSayingWhatExists) {
   auto unknown = home_->run({"drill", "start", "no-such-drill"});
   EXPECT_EQ(unknown.exit_code, 1) << unknown.output;
-  EXPECT_NE(unknown.output.find("the drills are consumer-lag"), std::string::npos)
+  EXPECT_NE(unknown.output.find("the drills are consumer-lag, rebalance-storm"), std::string::npos)
       << unknown.output;
   auto zero = home_->run({"drill", "scale", "consumer-lag", "0"});
   EXPECT_EQ(zero.exit_code, 2) << zero.output;

@@ -41,6 +41,8 @@ struct RunningDrill {
   std::string group;
   std::vector<pid_t> producers;
   std::vector<pid_t> consumers;
+  /// librdkafka properties of the drill's consumer application ("key=value"), as configured.
+  std::vector<std::string> consumer_properties;
 };
 
 class Drills {
@@ -59,6 +61,12 @@ class Drills {
   /// deploying more or fewer instances of the application does. Errors: LabError conflict
   /// when `name` is not the running drill; invalid_input for fewer than 1.
   RunningDrill scale(const std::string& name, int consumers);
+
+  /// Sets one property of the drill's consumer application ("max.poll.interval.ms=30000") and
+  /// restarts its instances with it: what redeploying with a changed setting does.
+  /// Errors: LabError conflict when `name` does not run; invalid_input without '=' or for a
+  /// value librdkafka rejects.
+  RunningDrill configure(const std::string& name, const std::string& property);
 
   /// Measures the symptom on the cluster. Errors: LabError conflict when `name` does not run.
   DrillCheck check(const std::string& name) const;
