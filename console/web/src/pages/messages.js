@@ -64,13 +64,18 @@ export function messagesView(topic, detail) {
       : h("tr", h("td.empty", { colspan: 6 }, "조건에 맞는 메시지가 없습니다.")));
   };
 
+  // Only the latest search draws: the refresh a produce triggers may answer after a search the
+  // user submitted meanwhile, and must not overwrite it.
+  let searchSeq = 0;
   const search = () => guard("메시지를 읽지 못했습니다", async () => {
+    const seq = ++searchSeq;
     const params = { from: from.value, limit: limit.value, partition: partition.value, q: q.value };
     if (q.value) params.in = field.value;
     if (from.value === "offset") params.offset = offset.value || 0;
     if (from.value === "timestamp") params.timestamp = stamp.value ? new Date(stamp.value).getTime() : Date.now() - 3600_000;
     replace(info, "읽는 중…");
     const res = await get(`/api/topics/${enc(topic)}/messages${query(params)}`);
+    if (seq !== searchSeq) return;
     lastMessages = res.messages ?? [];
     drawRows(lastMessages);
     replace(info, h("span", { "data-testid": "browse-count" }, `${num(lastMessages.length)}건 표시`),
