@@ -5,13 +5,13 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
-#include <iostream>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <thread>
 
 #include "klab/client/admin.hpp"
 #include "klab/client/config.hpp"
+#include "klab/client/log.hpp"
 #include "klab/cluster/await.hpp"
 #include "klab/cluster/managed_process.hpp"
 #include "klab/lab/lab_error.hpp"
@@ -316,7 +316,8 @@ bool Drills::stop() {
       admin.delete_topic(d->topic, 30s);
       admin.delete_group(d->group, 10s);
     } catch (const std::exception& e) {
-      std::cerr << "klab: the drill's topic or group was not deleted: " << e.what() << '\n';
+      klab::client::log(klab::client::LogLevel::warning, "klab::lab",
+                        std::string("the drill's topic or group was not deleted: ") + e.what());
     }
   }
   std::error_code ec;

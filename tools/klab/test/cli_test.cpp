@@ -12,6 +12,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -731,13 +732,32 @@ long drill_lag(const std::string& output) {
   return std::regex_search(output, m, lag) ? std::stol(m[1]) : -1;
 }
 
+// Drill workers are processes of their own: whatever a test does, they end with it.
+struct StopDrillOnExit {
+  LabHome* home;
+  ~StopDrillOnExit() { home->run({"drill", "stop"}); }
+};
+
+// Runs `klab drill check NAME` until it exits with `exit_code` (and `accept` holds for its
+// output); returns whether it did in time, with the last output in `last`.
+bool await_drill_check(
+    LabHome& home, const std::string& name, int exit_code, std::chrono::milliseconds timeout,
+    std::string& last,
+    const std::function<bool(const std::string&)>& accept = [](const std::string&) {
+      return true;
+    }) {
+  return klab::cluster::await_until(
+      [&] {
+        auto c = home.run({"drill", "check", name});
+        last = c.output;
+        return c.exit_code == exit_code && accept(c.output);
+      },
+      klab::cluster::scaled(timeout), 1s);
+}
+
 TEST_F(KlabCliOnRunningLab, ConsumerLagDrillFailsItsCheckUntilEnoughConsumersDrainTheLag) {
   ::testing::Test::RecordProperty("roadmap", "7.3.1");
-  // Workers are processes of their own: whatever happens below, they end with the test.
-  struct StopDrill {
-    LabHome* home;
-    ~StopDrill() { home->run({"drill", "stop"}); }
-  } stop_drill{home_};
+  StopDrillOnExit stop_drill{home_};
   auto list = home_->run({"drill", "list"});
   EXPECT_NE(list.output.find("consumer-lag    7.3.1"), std::string::npos) << list.output;
   auto start = home_->run({"drill", "start", "consumer-lag"});
@@ -751,13 +771,8 @@ TEST_F(KlabCliOnRunningLab, ConsumerLagDrillFailsItsCheckUntilEnoughConsumersDra
   // The symptom: one consumer handles 50 records/s of the 200/s written, so lag climbs and the
   // check fails naming the fix.
   std::string failing;
-  bool lagging = klab::cluster::await_until(
-      [&] {
-        auto c = home_->run({"drill", "check", "consumer-lag"});
-        failing = c.output;
-        return c.exit_code == 1 && drill_lag(c.output) >= 300;
-      },
-      klab::cluster::scaled(90s), 1s);
+  bool lagging = await_drill_check(*home_, "consumer-lag", 1, 90s, failing,
+                                   [](const std::string& out) { return drill_lag(out) >= 300; });
   ASSERT_TRUE(lagging) << failing;
   EXPECT_NE(failing.find("with 1 consumer(s)"), std::string::npos) << failing;
   EXPECT_NE(failing.find("klab drill scale consumer-lag"), std::string::npos) << failing;
@@ -767,13 +782,7 @@ TEST_F(KlabCliOnRunningLab, ConsumerLagDrillFailsItsCheckUntilEnoughConsumersDra
   ASSERT_EQ(scale.exit_code, 0) << scale.output;
   EXPECT_NE(scale.output.find("6 consumer(s) running"), std::string::npos) << scale.output;
   std::string last;
-  bool fixed = klab::cluster::await_until(
-      [&] {
-        auto c = home_->run({"drill", "check", "consumer-lag"});
-        last = c.output;
-        return c.exit_code == 0;
-      },
-      klab::cluster::scaled(180s), 2s);
+  bool fixed = await_drill_check(*home_, "consumer-lag", 0, 180s, last);
   ASSERT_TRUE(fixed) << last;
   EXPECT_NE(last.find("6 consumer(s) keep up"), std::string::npos) << last;
 
@@ -787,10 +796,7 @@ TEST_F(KlabCliOnRunningLab, ConsumerLagDrillFailsItsCheckUntilEnoughConsumersDra
 
 TEST_F(KlabCliOnRunningLab, RebalanceStormDrillSettlesOnlyOnceMaxPollIntervalExceedsTheWork) {
   ::testing::Test::RecordProperty("roadmap", "7.3.2");
-  struct StopDrill {
-    LabHome* home;
-    ~StopDrill() { home->run({"drill", "stop"}); }
-  } stop_drill{home_};
+  StopDrillOnExit stop_drill{home_};
   auto start = home_->run({"drill", "start", "rebalance-storm"});
   ASSERT_EQ(start.exit_code, 0) << start.output;
   EXPECT_NE(start.output.find("3 consumer(s) running"), std::string::npos) << start.output;
@@ -806,13 +812,7 @@ TEST_F(KlabCliOnRunningLab, RebalanceStormDrillSettlesOnlyOnceMaxPollIntervalExc
   ASSERT_EQ(config.exit_code, 0) << config.output;
   EXPECT_NE(config.output.find("max.poll.interval.ms=30000"), std::string::npos) << config.output;
   std::string last;
-  bool settled = klab::cluster::await_until(
-      [&] {
-        auto c = home_->run({"drill", "check", "rebalance-storm"});
-        last = c.output;
-        return c.exit_code == 0;
-      },
-      klab::cluster::scaled(150s), 1s);
+  bool settled = await_drill_check(*home_, "rebalance-storm", 0, 150s, last);
   ASSERT_TRUE(settled) << last;
   EXPECT_NE(last.find("Stable with all 3 consumer(s)"), std::string::npos) << last;
   auto bad = home_->run({"drill", "config", "rebalance-storm", "max.poll.interval.ms"});
