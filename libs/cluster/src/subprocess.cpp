@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <thread>
+#include <vector>
 
 #include "klab/cluster/cluster_error.hpp"
 
@@ -138,6 +139,29 @@ std::string tail_file(const std::filesystem::path& file, int lines) {
   }
   std::string out;
   for (auto& l : last) out += l + '\n';
+  return out;
+}
+
+std::string failure_excerpt(const std::filesystem::path& file, int lines) {
+  std::ifstream in(file);
+  if (!in) return {};
+  // A sanitizer report names the fault in its first lines and sums it up in its last: a tail
+  // alone would show only stack frames.
+  std::vector<std::string> report;
+  std::string line, summary;
+  while (std::getline(in, line)) {
+    bool starts = line.find("ERROR: AddressSanitizer") != std::string::npos ||
+                  line.find("ERROR: LeakSanitizer") != std::string::npos ||
+                  line.find("runtime error:") != std::string::npos;
+    if (starts && report.empty()) report.push_back(line);
+    else if (!report.empty() && static_cast<int>(report.size()) < 3 * lines)
+      report.push_back(line);
+    if (line.starts_with("SUMMARY: ")) summary = line;
+  }
+  if (report.empty()) return tail_file(file, lines);
+  std::string out;
+  for (auto& l : report) out += l + '\n';
+  if (!summary.empty() && out.find(summary) == std::string::npos) out += "...\n" + summary + '\n';
   return out;
 }
 

@@ -2,8 +2,10 @@
 // of its threads is.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "klab/cluster/await.hpp"
 #include "klab/cluster/subprocess.hpp"
@@ -25,6 +27,35 @@ TEST(ProcessControl, StoppedAfterSigstopAndRunningAgainAfterSigcont) {
   reap_if_child(pid);
   EXPECT_FALSE(process_stopped(pid)) << "a process that is gone is not stopped";
   std::filesystem::remove(log);
+}
+
+TEST(FailureExcerpt, ShowsASanitizerReportFromItsFirstLineAndItsSummary) {
+  auto file = std::filesystem::temp_directory_path() /
+              ("klab-excerpt-" + std::to_string(::getpid()) + ".log");
+  {
+    std::ofstream out(file);
+    out << "console listening on http://127.0.0.1:8080\n"
+        << "==1==ERROR: AddressSanitizer: heap-use-after-free on address 0x1\n";
+    for (int i = 0; i < 100; ++i) out << "    #" << i << " frame\n";
+    out << "SUMMARY: AddressSanitizer: heap-use-after-free x.cpp:1 in f\n";
+  }
+  auto excerpt = failure_excerpt(file, 5);
+  EXPECT_TRUE(excerpt.starts_with("==1==ERROR: AddressSanitizer: heap-use-after-free"))
+      << excerpt;
+  EXPECT_NE(excerpt.find("SUMMARY: AddressSanitizer: heap-use-after-free"), std::string::npos);
+  EXPECT_EQ(excerpt.find("#20 frame"), std::string::npos) << "at most 3 x 5 lines of the report";
+  std::filesystem::remove(file);
+}
+
+TEST(FailureExcerpt, IsTheTailOfALogWithoutASanitizerReport) {
+  auto file = std::filesystem::temp_directory_path() /
+              ("klab-excerpt-tail-" + std::to_string(::getpid()) + ".log");
+  {
+    std::ofstream out(file);
+    for (int i = 1; i <= 10; ++i) out << "line " << i << "\n";
+  }
+  EXPECT_EQ(failure_excerpt(file, 2), "line 9\nline 10\n");
+  std::filesystem::remove(file);
 }
 
 }  // namespace

@@ -71,7 +71,7 @@ ConsoleProcess start_background_console(const klab::cluster::LabPaths& paths, co
     process.kill();
     throw LabError(LabError::Kind::failed,
                    fmt::format("the console did not start; the end of {} says:\n{}", log.string(),
-                               klab::cluster::tail_file(log, 15)));
+                               klab::cluster::failure_excerpt(log, 15)));
   }
   return {pid, port};
 }

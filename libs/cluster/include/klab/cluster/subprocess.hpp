@@ -41,4 +41,8 @@ void reap_if_child(pid_t pid);
 /// The last `lines` lines of a text file ("" when it cannot be read).
 std::string tail_file(const std::filesystem::path& file, int lines);
 
+/// What a log says about why its process failed: a sanitizer report from its first line (up to
+/// 3 × `lines`, plus its SUMMARY line) when there is one, otherwise the last `lines` lines.
+std::string failure_excerpt(const std::filesystem::path& file, int lines);
+
 }  // namespace klab::cluster
