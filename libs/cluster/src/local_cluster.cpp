@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -182,6 +183,7 @@ std::vector<NodeStatus> LocalCluster::nodes() const {
     s.pid = read_pid(id);
     s.running = s.pid != 0;
     s.paused = s.running && process_state(s.pid) == 'T';
+    s.died = !s.running && fs::exists(node_dir(id) / "pid");
     out.push_back(s);
   }
   return out;
@@ -233,8 +235,41 @@ void LocalCluster::write_node_config(int id) const {
     for (const auto& [k, v] : spec_.broker_properties)
       text += k + '=' + fill(v, {{"security_dir", spec_.security_dir.string()}}) + '\n';
   }
+  // Last, so they win: what a drill or lesson changed on this node alone.
+  if (auto node = read_file(node_overrides_file(id)); !node.empty())
+    text += "\n# Overrides for this node (" + node_overrides_file(id).filename().string() + ")\n" +
+            node;
   fs::create_directories(node_dir(id) / "logs");
   std::ofstream(node_dir(id) / "server.properties") << text;
+}
+
+fs::path LocalCluster::node_overrides_file(int id) const {
+  return node_dir(id) / "overrides.properties";
+}
+
+void LocalCluster::set_node_overrides(int id,
+                                      const std::map<std::string, std::string>& properties) {
+  check_id(id);
+  auto file = node_overrides_file(id);
+  std::error_code ec;
+  if (properties.empty()) {
+    fs::remove(file, ec);
+    return;
+  }
+  fs::create_directories(node_dir(id));
+  std::ofstream out(file);
+  for (const auto& [k, v] : properties) out << k << '=' << v << '\n';
+  if (!out) throw ClusterError("cannot write " + file.string());
+}
+
+std::map<std::string, std::string> LocalCluster::node_overrides(int id) const {
+  std::map<std::string, std::string> properties;
+  std::ifstream in(node_overrides_file(id));
+  std::string line;
+  while (std::getline(in, line))
+    if (auto eq = line.find('='); eq != std::string::npos && eq > 0)
+      properties[line.substr(0, eq)] = line.substr(eq + 1);
+  return properties;
 }
 
 void LocalCluster::format(const KafkaRuntime& rt, const Progress& progress) {
@@ -453,8 +488,12 @@ void LocalCluster::start_nodes(const std::vector<int>& ids) {
   for (int id : stopped) check_node_ports_free(id);
   // All spawned before any wait: with every voter down, no single node can register alone.
   for (int id : stopped) spawn_node(rt, id);
-  int running = 0;
-  for (auto& n : nodes()) running += n.running && !n.paused;
+  // The nodes just spawned count whatever nodes() says: until a child has exec'd it does not
+  // look like a node yet, and a count without it would be reached at once.
+  int running = static_cast<int>(stopped.size());
+  for (auto& n : nodes())
+    if (std::find(stopped.begin(), stopped.end(), n.id) == stopped.end())
+      running += n.running && !n.paused;
   await_brokers(running, scaled(90s));
   // A node killed a moment ago is still registered until its broker session expires, so the
   // count above can be reached before the restarted node listens: wait until each one answers

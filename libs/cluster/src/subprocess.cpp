@@ -153,7 +153,8 @@ std::string failure_excerpt(const std::filesystem::path& file, int lines) {
     bool starts = line.find("ERROR: AddressSanitizer") != std::string::npos ||
                   line.find("ERROR: LeakSanitizer") != std::string::npos ||
                   line.find("runtime error:") != std::string::npos;
-    if (starts && report.empty()) report.push_back(line);
+    if (starts && report.empty())
+      report.push_back(line);
     else if (!report.empty() && static_cast<int>(report.size()) < 3 * lines)
       report.push_back(line);
     if (line.starts_with("SUMMARY: ")) summary = line;

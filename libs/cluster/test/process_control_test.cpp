@@ -40,8 +40,7 @@ TEST(FailureExcerpt, ShowsASanitizerReportFromItsFirstLineAndItsSummary) {
     out << "SUMMARY: AddressSanitizer: heap-use-after-free x.cpp:1 in f\n";
   }
   auto excerpt = failure_excerpt(file, 5);
-  EXPECT_TRUE(excerpt.starts_with("==1==ERROR: AddressSanitizer: heap-use-after-free"))
-      << excerpt;
+  EXPECT_TRUE(excerpt.starts_with("==1==ERROR: AddressSanitizer: heap-use-after-free")) << excerpt;
   EXPECT_NE(excerpt.find("SUMMARY: AddressSanitizer: heap-use-after-free"), std::string::npos);
   EXPECT_EQ(excerpt.find("#20 frame"), std::string::npos) << "at most 3 x 5 lines of the report";
   std::filesystem::remove(file);

@@ -9,11 +9,13 @@
 #include <numeric>
 #include <thread>
 
+#include "drill_broker.hpp"
 #include "klab/client/admin.hpp"
 #include "klab/client/config.hpp"
 #include "klab/client/log.hpp"
 #include "klab/cluster/await.hpp"
 #include "klab/cluster/managed_process.hpp"
+#include "klab/lab/lab_cluster.hpp"
 #include "klab/lab/lab_error.hpp"
 #include "klab/lab/lag.hpp"
 
@@ -30,6 +32,10 @@ struct DrillSpec {
   int processing_ms;  // per record, in each consumer instance
   int consumers;      // instances at start
   std::vector<std::string> consumer_properties;
+  // Broker properties the drill gives the lab's last node (restarting it); with them, a worker
+  // aims an HTTP health check at that node's Kafka port every probe_interval_ms.
+  std::map<std::string, std::string> broker_properties;
+  int probe_interval_ms = 0;
 };
 
 const DrillSpec& spec_of(std::string_view name) {
@@ -45,7 +51,17 @@ const DrillSpec& spec_of(std::string_view name) {
       .processing_ms = 8000,
       .consumers = 3,
       .consumer_properties = {"max.poll.interval.ms=6000", "session.timeout.ms=6000"}};
-  return name == "rebalance-storm" ? storm : lag;
+  // out-of-memory: "allow big messages" raised socket.request.max.bytes to Integer.MAX_VALUE on
+  // one node, and a load balancer's health check hits its Kafka port every 3 s. No consumers.
+  static const DrillSpec oom{.partitions = 3,
+                             .produce_rate = 20,
+                             .processing_ms = 0,
+                             .consumers = 0,
+                             .broker_properties = {{"socket.request.max.bytes", "2147483647"}},
+                             .probe_interval_ms = 3000};
+  if (name == "rebalance-storm") return storm;
+  if (name == "out-of-memory") return oom;
+  return lag;
 }
 
 // consumer-lag is fixed once what is behind is no more than about a second of writes.
@@ -100,6 +116,14 @@ const std::vector<DrillInfo>& drills() {
            "cluster/drill/workers/consumer-*.log)의 MAXPOLL",
        .fix = "레코드 하나의 처리 시간보다 max.poll.interval.ms를 크게(`klab drill config "
               "rebalance-storm max.poll.interval.ms=30000`), 또는 처리를 짧게/나눠서"},
+      {.name = "out-of-memory",
+       .roadmap_item = "7.3.3",
+       .title = "broker가 OutOfMemoryError로 죽는다: Kafka port를 두드리는 HTTP health check",
+       .symptom = "lab의 마지막 node가 멈춥니다: `klab status`의 state, 그 node의 "
+                  "logs/stdout.log 마지막 줄(Terminating due to java.lang.OutOfMemoryError), "
+                  "server.log에는 아무 말이 없음; node-N/server.properties의 맨 끝",
+       .fix = "socket.request.max.bytes를 기본값으로(`klab drill config out-of-memory "
+              "socket.request.max.bytes=104857600`: 그 설정으로 node를 다시 시작)"},
   };
   return all;
 }
@@ -113,8 +137,12 @@ const DrillInfo& find_drill(std::string_view name) {
                  fmt::format("no drill '{}': the drills are {} (`klab drill list`)", name, names));
 }
 
-Drills::Drills(klab::cluster::LabPaths paths, klab::client::Config client, fs::path klab)
-    : paths_(std::move(paths)), client_(std::move(client)), klab_(std::move(klab)) {}
+Drills::Drills(klab::cluster::LabPaths paths, klab::client::Config client, fs::path klab,
+               bool own_lab)
+    : paths_(std::move(paths)),
+      client_(std::move(client)),
+      klab_(std::move(klab)),
+      own_lab_(own_lab) {}
 
 fs::path Drills::dir() const { return paths_.state_dir / "drill"; }
 
@@ -125,8 +153,11 @@ std::optional<RunningDrill> Drills::running() const {
     auto j = nlohmann::json::parse(in);
     RunningDrill d{.name = j.at("name"), .topic = j.at("topic"), .group = j.at("group")};
     d.consumer_properties = j.value("consumer_properties", std::vector<std::string>{});
+    d.node = j.value("node", 0);
+    d.broker_properties = j.value("broker_properties", std::map<std::string, std::string>{});
     d.producers = live_pids(dir(), "producer");
     d.consumers = live_pids(dir(), "consumer");
+    d.probes = live_pids(dir(), "probe");
     return d;
   } catch (const std::exception&) {
     return std::nullopt;
@@ -136,10 +167,10 @@ std::optional<RunningDrill> Drills::running() const {
 void Drills::save(const RunningDrill& d) const {
   fs::create_directories(dir());
   auto tmp = dir() / "drill.json.tmp";
-  std::ofstream(tmp) << nlohmann::json{{"name", d.name},
-                                       {"topic", d.topic},
-                                       {"group", d.group},
-                                       {"consumer_properties", d.consumer_properties}};
+  std::ofstream(tmp) << nlohmann::json{
+      {"name", d.name},   {"topic", d.topic},
+      {"group", d.group}, {"consumer_properties", d.consumer_properties},
+      {"node", d.node},   {"broker_properties", d.broker_properties}};
   fs::rename(tmp, dir() / "drill.json");
 }
 
@@ -168,22 +199,47 @@ RunningDrill Drills::start(const std::string& name) {
   RunningDrill d{.name = info.name,
                  .topic = "drill-" + info.name,
                  .group = "drill-" + info.name + "-app",
-                 .consumer_properties = spec.consumer_properties};
-  klab::client::Admin admin(client_);
-  auto brokers = admin.describe_cluster(10s).brokers.size();
-  int rf = static_cast<int>(std::min<std::size_t>(3, std::max<std::size_t>(brokers, 1)));
-  admin.create_topic({.name = d.topic, .partitions = spec.partitions, .replication_factor = rf},
-                     30s);
-  // Every partition led before the producer starts, so its first records have somewhere to go.
-  klab::cluster::await_until(
-      [&] {
-        auto t = admin.describe_topics({d.topic}, 10s).at(0);
-        return !t.error && std::all_of(t.partitions.begin(), t.partitions.end(),
-                                       [](const auto& p) { return p.leader >= 0; });
-      },
-      30s, 100ms);
+                 .consumer_properties = spec.consumer_properties,
+                 .broker_properties = spec.broker_properties};
+  std::optional<klab::cluster::LocalCluster> lab;
+  if (!spec.broker_properties.empty()) {
+    if (!own_lab_)
+      throw LabError(LabError::Kind::conflict,
+                     fmt::format("the {} drill restarts a node of the lab's own cluster, but "
+                                 "KLAB_BOOTSTRAP points elsewhere: unset it and `klab up`",
+                                 name));
+    lab.emplace(lab_cluster(paths_));
+    if (!lab->all_running())
+      throw LabError(
+          LabError::Kind::conflict,
+          fmt::format("the {} drill needs every node of the lab running: `klab up`", name));
+    d.node = lab->node_count();
+  }
+  {
+    // Closed before a node restarts below: its connections would only log the restart.
+    klab::client::Admin admin(client_);
+    auto brokers = admin.describe_cluster(10s).brokers.size();
+    int rf = static_cast<int>(std::min<std::size_t>(3, std::max<std::size_t>(brokers, 1)));
+    admin.create_topic({.name = d.topic, .partitions = spec.partitions, .replication_factor = rf},
+                       30s);
+    // Every partition led before the producer starts, so its first records have somewhere to go.
+    klab::cluster::await_until(
+        [&] {
+          auto t = admin.describe_topics({d.topic}, 10s).at(0);
+          return !t.error && std::all_of(t.partitions.begin(), t.partitions.end(),
+                                         [](const auto& p) { return p.leader >= 0; });
+        },
+        30s, 100ms);
+  }
   save(d);
   spawn({"produce", "--topic", d.topic, "--rate", std::to_string(spec.produce_rate)}, "producer-1");
+  if (lab) {
+    drill_broker::apply(*lab, d.node, d.broker_properties);
+    spawn({"http-probe", "--port", std::to_string(lab->nodes().at(d.node - 1).client_port),
+           "--interval-ms", std::to_string(spec.probe_interval_ms)},
+          "probe-1");
+  }
+  if (spec.consumers == 0) return *running();
   return scale(name, spec.consumers);
 }
 
@@ -225,12 +281,20 @@ RunningDrill Drills::configure(const std::string& name, const std::string& prope
         fmt::format("drill {} is not running: start it with `klab drill start {}`", name, name));
   auto eq = property.find('=');
   if (eq == std::string::npos || eq == 0)
-    throw LabError(LabError::Kind::invalid_input,
-                   fmt::format("'{}' is not key=value (a librdkafka consumer property)", property));
-  try {
-    klab::client::Config().set(property.substr(0, eq), property.substr(eq + 1));
-  } catch (const klab::KafkaException& e) {
-    throw LabError(LabError::Kind::invalid_input, e.what());
+    throw LabError(
+        LabError::Kind::invalid_input,
+        fmt::format("'{}' is not key=value (a property of what the drill broke)", property));
+  if (d->node == 0) try {
+      klab::client::Config().set(property.substr(0, eq), property.substr(eq + 1));
+    } catch (const klab::KafkaException& e) {
+      throw LabError(LabError::Kind::invalid_input, e.what());
+    }
+  if (d->node > 0) {
+    d->broker_properties[property.substr(0, eq)] = property.substr(eq + 1);
+    save(*d);
+    auto lab = lab_cluster(paths_);
+    drill_broker::apply(lab, d->node, d->broker_properties);
+    return *running();
   }
   auto key = property.substr(0, eq + 1);
   std::erase_if(d->consumer_properties, [&](const std::string& p) { return p.starts_with(key); });
@@ -253,6 +317,9 @@ DrillCheck Drills::check(const std::string& name) const {
     throw LabError(
         LabError::Kind::conflict,
         fmt::format("drill {} is not running: start it with `klab drill start {}`", name, name));
+  if (d->node > 0)
+    return drill_broker::check(lab_cluster(paths_), d->node, d->broker_properties,
+                               find_drill(name).fix);
   klab::client::Admin admin(client_);
   if (name == "rebalance-storm") {
     // Watched for a while: a storm shows as states other than Stable and members coming and
@@ -297,7 +364,7 @@ DrillCheck Drills::check(const std::string& name) const {
 int Drills::stop_workers() {
   // Every worker at once: consumers leave the group cleanly on SIGTERM.
   std::vector<std::pair<klab::cluster::ManagedProcess, pid_t>> stopping;
-  for (const auto& role : {"consumer", "producer"})
+  for (const auto& role : {"consumer", "producer", "probe"})
     for (const auto& id : worker_ids(dir(), role)) {
       auto w = worker(dir(), id);
       if (auto pid = w.request_stop()) stopping.emplace_back(std::move(w), pid);
@@ -310,11 +377,21 @@ bool Drills::stop() {
   auto d = running();
   if (!d && !fs::exists(dir())) return false;
   stop_workers();
+  // The node first: on a one-node lab the topic can only be deleted once it runs again.
+  if (d && d->node > 0 && own_lab_) {
+    auto lab = lab_cluster(paths_);
+    drill_broker::restore(lab, d->node);
+  }
   if (d) {
     try {
       klab::client::Admin admin(client_);
       admin.delete_topic(d->topic, 30s);
-      admin.delete_group(d->group, 10s);
+      try {
+        admin.delete_group(d->group, 10s);
+      } catch (const klab::KafkaException& e) {
+        // A drill without consumers never made its group.
+        if (e.error().code() != RD_KAFKA_RESP_ERR_GROUP_ID_NOT_FOUND) throw;
+      }
     } catch (const std::exception& e) {
       klab::client::log(klab::client::LogLevel::warning, "klab::lab",
                         std::string("the drill's topic or group was not deleted: ") + e.what());

@@ -20,6 +20,7 @@
 #include "klab/cluster/subprocess.hpp"
 #include "klab/lab/console_process.hpp"
 #include "klab/lab/drill.hpp"
+#include "klab/lab/lab_cluster.hpp"
 
 namespace klab::cli {
 namespace {
@@ -43,15 +44,7 @@ void refuse_when_external(const Context& ctx, const char* command) {
 }
 
 LocalCluster open_lab(const Context& ctx, int nodes = 0, int port = 0, bool secure = false) {
-  klab::cluster::ClusterSpec spec;
-  spec.secure = secure;
-  spec.nodes = nodes;
-  spec.first_client_port = static_cast<std::uint16_t>(port);
-  spec.state_dir = ctx.paths.state_dir;
-  // KLAB_LIGHT_JVM=1: C1-only nodes for slow machines and CI (about half the start-up CPU).
-  const char* light = std::getenv("KLAB_LIGHT_JVM");
-  spec.light_jvm = light && std::string_view(light) == "1";
-  return LocalCluster(ctx.paths, spec);
+  return klab::lab::lab_cluster(ctx.paths, nodes, port, secure);
 }
 
 using klab::lab::ConsoleProcess;
@@ -174,9 +167,10 @@ void print_local_nodes(const Context& ctx) {
     fmt::print("  {:<5} 127.0.0.1:{:<7} 127.0.0.1:{:<7} {:<33} {:<8} {}\n", n.id, n.client_port,
                n.controller_port, fmt::format("http://127.0.0.1:{}/metrics", n.metrics_port),
                n.running ? std::to_string(n.pid) : "-",
-               n.paused    ? "paused"
-               : n.running ? "running"
-                           : "stopped");
+               n.paused    ? std::string("paused")
+               : n.running ? std::string("running")
+               : n.died    ? fmt::format("died (see node-{}/logs/stdout.log)", n.id)
+                           : std::string("stopped"));
   print_security(lab);
 }
 

@@ -11,6 +11,7 @@
 #include "interrupt.hpp"
 #include "klab/client/consumer.hpp"
 #include "klab/client/producer.hpp"
+#include "klab/cluster/raw_request.hpp"
 #include "klab/lab/drill.hpp"
 
 namespace klab::cli {
@@ -19,7 +20,8 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 klab::lab::Drills drills_of(const Context& ctx) {
-  return {ctx.paths, ctx.client_config(), std::filesystem::read_symlink("/proc/self/exe")};
+  return {ctx.paths, ctx.client_config(), std::filesystem::read_symlink("/proc/self/exe"),
+          !ctx.target.external};
 }
 
 void cmd_drill_list() {
@@ -34,6 +36,10 @@ void cmd_drill_list() {
 void print_running_drill(const klab::lab::RunningDrill& d) {
   fmt::print("  topic {}, group {}: {} producer(s), {} consumer(s) running\n", d.topic, d.group,
              d.producers.size(), d.consumers.size());
+  if (d.node == 0) return;
+  fmt::print("  node {} runs with", d.node);
+  for (const auto& [k, v] : d.broker_properties) fmt::print(" {}={}", k, v);
+  fmt::print("; {} HTTP health check(s) aimed at its Kafka port\n", d.probes.size());
 }
 
 void cmd_drill_start(const std::string& name) {
@@ -63,9 +69,13 @@ void cmd_drill_scale(const std::string& name, int consumers) {
 void cmd_drill_config(const std::string& name, const std::string& property) {
   auto ctx = make_context();
   auto d = drills_of(ctx).configure(name, property);
-  fmt::print("Drill {}: consumers restarted with", name);
-  for (const auto& p : d.consumer_properties) fmt::print(" {}", p);
-  fmt::print("\n");
+  if (d.node > 0) {
+    fmt::print("Drill {}: node {} restarted.\n", name, d.node);
+  } else {
+    fmt::print("Drill {}: consumers restarted with", name);
+    for (const auto& p : d.consumer_properties) fmt::print(" {}", p);
+    fmt::print("\n");
+  }
   print_running_drill(d);
 }
 
@@ -123,6 +133,20 @@ void drill_worker_consume(const std::string& topic, const std::string& group, in
   consumer.close();  // leaves the group now, not after session.timeout.ms
 }
 
+// A load balancer's health check aimed at the Kafka port by mistake: an HTTP request every
+// interval, whatever happens to the broker.
+void drill_worker_http_probe(int port, int interval_ms) {
+  catch_interrupts();
+  while (!interrupted()) {
+    auto reply = klab::cluster::send_raw("127.0.0.1", static_cast<std::uint16_t>(port),
+                                         klab::cluster::http_health_check, 2s);
+    fmt::print("GET /health -> 127.0.0.1:{}: {}\n", port, klab::cluster::to_string(reply));
+    std::fflush(stdout);
+    auto until = Clock::now() + std::chrono::milliseconds(interval_ms);
+    while (!interrupted() && Clock::now() < until) std::this_thread::sleep_for(100ms);
+  }
+}
+
 }  // namespace
 
 void add_drill_commands(CLI::App& app) {
@@ -154,9 +178,14 @@ void add_drill_commands(CLI::App& app) {
 
   static std::string property;
   auto* configure = drill->add_subcommand(
-      "config", "Set a property of the drill's consumer application and restart its instances");
+      "config",
+      "Set a property of what the drill broke (its consumer application, or its broker) and "
+      "restart it with the property");
   configure->add_option("name", name, "drill name")->required();
-  configure->add_option("property", property, "key=value, e.g. max.poll.interval.ms=30000")
+  configure
+      ->add_option("property", property,
+                   "key=value, e.g. max.poll.interval.ms=30000 or "
+                   "socket.request.max.bytes=104857600")
       ->required();
   configure->callback([] { cmd_drill_config(name, property); });
 
@@ -180,6 +209,11 @@ void add_drill_commands(CLI::App& app) {
   consume->add_option("--processing-ms", processing_ms)->check(CLI::Range(0, 60000));
   consume->add_option("--property", properties, "consumer property key=value (repeatable)");
   consume->callback([] { drill_worker_consume(topic, group, processing_ms, properties); });
+  static int port = 0, interval_ms = 3000;
+  auto* probe = worker->add_subcommand("http-probe", "HTTP health check at a Kafka port");
+  probe->add_option("--port", port)->required()->check(CLI::Range(1, 65535));
+  probe->add_option("--interval-ms", interval_ms)->check(CLI::Range(100, 600000));
+  probe->callback([] { drill_worker_http_probe(port, interval_ms); });
 }
 
 }  // namespace klab::cli

@@ -820,6 +820,41 @@ TEST_F(KlabCliOnRunningLab, RebalanceStormDrillSettlesOnlyOnceMaxPollIntervalExc
   EXPECT_NE(bad.output.find("is not key=value"), std::string::npos) << bad.output;
 }
 
+TEST_F(KlabCliOnRunningLab, OutOfMemoryDrillKillsTheNodeUntilSocketRequestMaxBytesIsTheDefault) {
+  ::testing::Test::RecordProperty("roadmap", "7.3.3");
+  StopDrillOnExit stop_drill{home_};
+  auto start = home_->run({"drill", "start", "out-of-memory"});
+  ASSERT_EQ(start.exit_code, 0) << start.output;
+  EXPECT_NE(start.output.find("node 1 runs with socket.request.max.bytes=2147483647"),
+            std::string::npos)
+      << start.output;
+  // The health check fires as soon as its worker runs; the check's own request would do too.
+  std::string last;
+  ASSERT_TRUE(await_drill_check(*home_, "out-of-memory", 1, 60s, last, [](const auto& out) {
+    return out.find("OutOfMemoryError") != std::string::npos;
+  })) << last;
+  auto status = home_->run({"status"});
+  EXPECT_NE(status.output.find("died (see node-1/logs/stdout.log)"), std::string::npos)
+      << status.output;
+
+  auto config =
+      home_->run({"drill", "config", "out-of-memory", "socket.request.max.bytes=104857600"});
+  ASSERT_EQ(config.exit_code, 0) << config.output;
+  EXPECT_NE(config.output.find("node 1 restarted"), std::string::npos) << config.output;
+  ASSERT_TRUE(await_drill_check(*home_, "out-of-memory", 0, 60s, last)) << last;
+  EXPECT_NE(last.find("refused an HTTP request claiming 1195725856 bytes"), std::string::npos)
+      << last;
+
+  auto stop = home_->run({"drill", "stop"});
+  ASSERT_EQ(stop.exit_code, 0) << stop.output;
+  EXPECT_NE(home_->run({"status"}).output.find("running"), std::string::npos);
+  std::ifstream props(home_->dir() / ".klab" / "state" / "cluster" / "node-1" /
+                      "server.properties");
+  std::string text((std::istreambuf_iterator<char>(props)), {});
+  EXPECT_EQ(text.find("socket.request.max.bytes"), std::string::npos)
+      << "the node runs on the lab's own settings again";
+}
+
 TEST_F(KlabCliOnRunningLab, DrillCommandsRefuseUnknownDrillsAndBadCountsSayingWhatExists) {
   auto unknown = home_->run({"drill", "start", "no-such-drill"});
   EXPECT_EQ(unknown.exit_code, 1) << unknown.output;
@@ -827,6 +862,11 @@ TEST_F(KlabCliOnRunningLab, DrillCommandsRefuseUnknownDrillsAndBadCountsSayingWh
       << unknown.output;
   auto zero = home_->run({"drill", "scale", "consumer-lag", "0"});
   EXPECT_EQ(zero.exit_code, 2) << zero.output;
+  auto elsewhere =
+      home_->run({"drill", "start", "out-of-memory"}, "", "KLAB_BOOTSTRAP=127.0.0.1:1");
+  EXPECT_EQ(elsewhere.exit_code, 1) << elsewhere.output;
+  EXPECT_NE(elsewhere.output.find("restarts a node of the lab's own cluster"), std::string::npos)
+      << elsewhere.output;
   auto idle = home_->run({"drill", "stop"});
   EXPECT_EQ(idle.exit_code, 0) << idle.output;
   EXPECT_NE(idle.output.find("No drill is running"), std::string::npos) << idle.output;

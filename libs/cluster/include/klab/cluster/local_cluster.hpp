@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ struct NodeStatus {
   pid_t pid = 0;                   ///< 0 when not running
   bool running = false;
   bool paused = false;
+  /// Not running, though nobody stopped it (its pid file is still there): it crashed or was
+  /// killed from outside; logs/stdout.log has its last words.
+  bool died = false;
 };
 
 class LocalCluster {
@@ -60,6 +64,12 @@ class LocalCluster {
   /// quorum is down and no single node can register by itself.
   void start_nodes(const std::vector<int>& ids);
   void restart_node(int id);
+  /// Broker properties for node `id` alone, applied from its next start on (after the
+  /// cluster's own, so they win) until replaced; empty removes them. Kept in the node's folder:
+  /// a drill's change survives `klab down` / `klab up` until the drill ends.
+  /// Errors: ClusterError for an unknown node or a file that cannot be written.
+  void set_node_overrides(int id, const std::map<std::string, std::string>& properties);
+  std::map<std::string, std::string> node_overrides(int id) const;  ///< Errors: none
 
   /// Waits until all running nodes' brokers are registered (throws ClusterError on timeout).
   void await_brokers(int expected, std::chrono::milliseconds timeout);
@@ -94,6 +104,7 @@ class LocalCluster {
   void save_state() const;
   void format(const KafkaRuntime& rt, const Progress& progress);
   void write_node_config(int id) const;
+  std::filesystem::path node_overrides_file(int id) const;
   void spawn_node(const KafkaRuntime& rt, int id);
   void check_ports_free() const;
   void check_alive_or_throw(int id) const;

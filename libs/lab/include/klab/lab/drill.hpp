@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,12 +44,20 @@ struct RunningDrill {
   std::vector<pid_t> consumers;
   /// librdkafka properties of the drill's consumer application ("key=value"), as configured.
   std::vector<std::string> consumer_properties;
+  /// The lab node a drill breaks (out-of-memory), 0 for none, and the broker properties the
+  /// drill set on it, as configured.
+  int node = 0;
+  std::map<std::string, std::string> broker_properties;
+  /// Workers that aim an HTTP health check at that node's Kafka port.
+  std::vector<pid_t> probes;
 };
 
 class Drills {
  public:
-  /// `klab` is the CLI executable the workers run as (`klab drill worker ...`).
-  Drills(klab::cluster::LabPaths paths, klab::client::Config client, std::filesystem::path klab);
+  /// `klab` is the CLI executable the workers run as (`klab drill worker ...`). `own_lab`: the
+  /// client talks to the lab's own cluster (drills that restart a node need it).
+  Drills(klab::cluster::LabPaths paths, klab::client::Config client, std::filesystem::path klab,
+         bool own_lab = true);
 
   /// The drill running now, if any (workers that died are left out). Errors: none.
   std::optional<RunningDrill> running() const;
@@ -62,10 +71,11 @@ class Drills {
   /// when `name` is not the running drill; invalid_input for fewer than 1.
   RunningDrill scale(const std::string& name, int consumers);
 
-  /// Sets one property of the drill's consumer application ("max.poll.interval.ms=30000") and
-  /// restarts its instances with it: what redeploying with a changed setting does.
+  /// Sets one property of what the drill broke and restarts it with it: the consumer
+  /// application's instances ("max.poll.interval.ms=30000", what redeploying does), or for a
+  /// drill that broke a broker, that node ("socket.request.max.bytes=104857600").
   /// Errors: LabError conflict when `name` does not run; invalid_input without '=' or for a
-  /// value librdkafka rejects.
+  /// value librdkafka rejects; ClusterError when the node does not start with it.
   RunningDrill configure(const std::string& name, const std::string& property);
 
   /// Measures the symptom on the cluster. Errors: LabError conflict when `name` does not run.
@@ -75,8 +85,10 @@ class Drills {
   /// stays recorded, so `stop` can still delete its topic later. Errors: none.
   int stop_workers();
 
-  /// Stops every worker and deletes the drill's topic. Returns false when none ran.
-  /// Errors: none (a topic that cannot be deleted is left, and said so on stderr).
+  /// Stops every worker, gives a broken node back its own settings (restarting it) and deletes
+  /// the drill's topic. Returns false when none ran.
+  /// Errors: none (a topic that cannot be deleted is left, and said so in the client log);
+  /// ClusterError when the node does not start again.
   bool stop();
 
  private:
@@ -87,6 +99,7 @@ class Drills {
   klab::cluster::LabPaths paths_;
   klab::client::Config client_;
   std::filesystem::path klab_;
+  bool own_lab_;
 };
 
 }  // namespace klab::lab
