@@ -42,6 +42,7 @@ LabPaths LabPaths::at(const fs::path& home) {
       own_state ? p.state_dir.parent_path() / "security" : p.home / ".klab" / "security";
   p.results_dir = p.home / ".klab" / "results";
   p.roadmap_file = p.home / "roadmap.json";
+  p.tools_bin = p.home / ".klab" / "tools" / "bin";
   return p;
 }
 

@@ -142,6 +142,26 @@ std::string LocalCluster::bootstrap() const {
   return defaults::bootstrap_for(spec_.nodes, spec_.first_client_port);
 }
 
+std::string LocalCluster::proxied_bootstrap() const {
+  std::string out;
+  for (int id = 1; id <= spec_.nodes; ++id)
+    out += (id > 1 ? "," : "") + std::string(defaults::host) + ':' +
+           std::to_string(fault_proxy_port(id));
+  return out;
+}
+
+std::uint16_t LocalCluster::via_proxy_port(int id) const {
+  return client_port(id) + defaults::via_proxy_port_offset;
+}
+
+std::uint16_t LocalCluster::fault_proxy_port(int id) const {
+  return client_port(id) + defaults::fault_proxy_port_offset;
+}
+
+std::uint16_t LocalCluster::fault_proxy_api_port() const {
+  return spec_.first_client_port + defaults::fault_proxy_api_offset;
+}
+
 std::string LocalCluster::node_bootstrap(int id) const {
   check_id(id);
   return std::string(defaults::host) + ':' + std::to_string(client_port(id));
@@ -220,6 +240,8 @@ void LocalCluster::write_node_config(int id) const {
   text = fill(text, {{"node_id", std::to_string(id)},
                      {"quorum_voters", voters},
                      {"client_port", std::to_string(client_port(id))},
+                     {"via_proxy_port", std::to_string(via_proxy_port(id))},
+                     {"fault_proxy_port", std::to_string(fault_proxy_port(id))},
                      {"controller_port", std::to_string(controller_port(id))},
                      {"data_dir", (node_dir(id) / "data").string()},
                      {"internal_rf", std::to_string(internal_rf)},
@@ -309,6 +331,7 @@ void LocalCluster::format(const KafkaRuntime& rt, const Progress& progress) {
 
 std::vector<std::uint16_t> LocalCluster::node_ports(int id) const {
   std::vector<std::uint16_t> ports{client_port(id), controller_port(id), metrics_port(id)};
+  if (!spec_.secure) ports.push_back(via_proxy_port(id));
   if (spec_.secure)
     for (auto offset : {defaults::sasl_ssl_port_offset, defaults::mtls_port_offset,
                         defaults::internal_port_offset})

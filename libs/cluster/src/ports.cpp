@@ -36,9 +36,11 @@ std::optional<std::uint16_t> find_free_port_block(int count, std::uint16_t low,
     auto first = static_cast<std::uint16_t>(pick(rng));
     bool ok = true;
     for (int i = 0; i < count && ok; ++i)
-      for (int offset : {0, int(defaults::sasl_ssl_port_offset), int(defaults::mtls_port_offset),
-                         int(defaults::internal_port_offset), int(defaults::controller_port_offset),
-                         int(defaults::metrics_port_offset)})
+      for (int offset :
+           {0, int(defaults::sasl_ssl_port_offset), int(defaults::mtls_port_offset),
+            int(defaults::internal_port_offset), int(defaults::via_proxy_port_offset),
+            int(defaults::fault_proxy_port_offset), int(defaults::fault_proxy_api_offset),
+            int(defaults::controller_port_offset), int(defaults::metrics_port_offset)})
         ok = ok && port_free(first + i + offset);
     if (ok) return first;
   }

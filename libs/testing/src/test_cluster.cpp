@@ -103,6 +103,11 @@ void TestCluster::start() {
     }
   }
   target_.bootstrap = local_->bootstrap();
+  if (request_.fault_proxy) {
+    fault_proxy_ =
+        std::make_unique<klab::cluster::FaultProxy>(paths, *local_, state_dir_ / "fault-proxy");
+    fault_proxy_->start(/*die_with_parent=*/true);
+  }
   // The binary's own cluster: the lab's admin.properties (of a secured `klab up`) is not its.
   if (!std::getenv("KLAB_CLIENT_PROPERTIES")) target_.properties_file.reset();
   auto ms =
@@ -115,6 +120,8 @@ void TestCluster::start() {
 
 void TestCluster::stop(bool keep_files) {
   if (!local_) return;
+  if (fault_proxy_) fault_proxy_->stop();
+  fault_proxy_.reset();
   local_->down(10s);
   if (keep_files) {
     klab::client::log(klab::client::LogLevel::notice, "klab",
@@ -130,6 +137,22 @@ klab::client::Config TestCluster::client_config() const {
   if (local_ && local_->secure())
     return client_config_as("admin", klab::cluster::SecureListener::mtls);  // see probe_properties
   return klab::cluster::client_config(target_);
+}
+
+klab::cluster::FaultProxy& TestCluster::fault_proxy() {
+  if (!fault_proxy_)
+    throw klab::cluster::ClusterError(
+        "this test binary's cluster has no fault proxy: declare it with .fault_proxy = true");
+  return *fault_proxy_;
+}
+
+klab::client::Config TestCluster::proxied_client_config() const {
+  if (!local_ || !fault_proxy_)
+    throw klab::cluster::ClusterError(
+        "proxied_client_config needs the local cluster's fault proxy");
+  auto target = target_;
+  target.bootstrap = local_->proxied_bootstrap();
+  return klab::cluster::client_config(target);
 }
 
 klab::client::Config TestCluster::client_config_as(const std::string& user,

@@ -19,6 +19,14 @@ inline constexpr std::uint16_t metrics_port_offset = 200;
 inline constexpr std::uint16_t sasl_ssl_port_offset = 10;
 inline constexpr std::uint16_t mtls_port_offset = 20;
 inline constexpr std::uint16_t internal_port_offset = 30;
+/// A plaintext lab's nodes also listen on client port + 40 (listener VIA_PROXY) and advertise
+/// it as client port + 50, where a TCP fault proxy (Toxiproxy, started only by what needs it)
+/// forwards to + 40: clients that bootstrap at the + 50 ports reach every broker through the
+/// proxy, so latency or a black hole can be put between them and one broker (roadmap 7.3.4).
+/// The proxy's own HTTP API is on node 1's client port + 60.
+inline constexpr std::uint16_t via_proxy_port_offset = 40;
+inline constexpr std::uint16_t fault_proxy_port_offset = 50;
+inline constexpr std::uint16_t fault_proxy_api_offset = 60;
 /// Nodes started by `klab up` when --nodes is not given.
 inline constexpr int nodes = 3;
 /// Loopback only: the lab never listens on other interfaces.

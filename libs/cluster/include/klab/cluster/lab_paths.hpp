@@ -17,6 +17,8 @@ struct LabPaths {
   std::filesystem::path console_dir;  ///< beside state_dir: the background console's pid, port, log
   std::filesystem::path results_dir;  ///< .klab/results: every test binary's GoogleTest JSON report
   std::filesystem::path roadmap_file;  ///< roadmap.json: each roadmap item and its tests
+  std::filesystem::path tools_bin;     ///< .klab/tools/bin: programs scripts/setup installs
+                                       ///< (toxiproxy-server)
 
   /// Throws ClusterError when no repository root can be found.
   static LabPaths discover();

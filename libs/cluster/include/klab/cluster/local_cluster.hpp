@@ -76,6 +76,14 @@ class LocalCluster {
 
   std::string bootstrap() const;  ///< "127.0.0.1:9092,127.0.0.1:9093,..."
   std::string node_bootstrap(int id) const;
+  /// A plaintext lab's brokers as advertised behind a TCP fault proxy (see FaultProxy):
+  /// "127.0.0.1:<client port + 50>,...". Reachable only while the proxy runs.
+  std::string proxied_bootstrap() const;
+  /// Node `id`'s VIA_PROXY listener (what the proxy forwards to) and the proxy port that
+  /// advertises it; the proxy's HTTP API port (one per lab).
+  std::uint16_t via_proxy_port(int id) const;
+  std::uint16_t fault_proxy_port(int id) const;
+  std::uint16_t fault_proxy_api_port() const;
   /// The node's broker metrics: "http://127.0.0.1:<client port + 200>/metrics".
   std::string metrics_url(int id) const;
   int node_count() const { return spec_.nodes; }

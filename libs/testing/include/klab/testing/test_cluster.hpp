@@ -9,6 +9,7 @@
 
 #include "klab/client/config.hpp"
 #include "klab/cluster/cluster_spec.hpp"
+#include "klab/cluster/fault_proxy.hpp"
 #include "klab/cluster/local_cluster.hpp"
 #include "klab/cluster/target.hpp"
 #include "klab/testing/skip.hpp"
@@ -24,6 +25,10 @@ struct ClusterRequest {
   /// A secured cluster (as `klab up --secure`): client_config() is then its admin over
   /// mTLS, and client_config_as() picks another user and listener.
   bool secure = false;
+  /// A TCP fault proxy (Toxiproxy) in front of every broker of the local cluster: clients of
+  /// proxied_client_config() go through it, and fault_proxy() puts latency or a black hole
+  /// before one broker.
+  bool fault_proxy = false;
 };
 
 class TestCluster {
@@ -53,12 +58,17 @@ class TestCluster {
 
   /// The lab's local cluster, for fault injection. Call only after KLAB_REQUIRE_LOCAL_CLUSTER.
   klab::cluster::LocalCluster& local();
+  /// The fault proxy of a cluster declared with .fault_proxy = true, and a client Config that
+  /// reaches the brokers through it. Call only after KLAB_REQUIRE_LOCAL_CLUSTER.
+  klab::cluster::FaultProxy& fault_proxy();
+  klab::client::Config proxied_client_config() const;
 
  private:
   ClusterRequest request_;
   klab::cluster::ClusterTarget target_;
   std::filesystem::path state_dir_;
   std::unique_ptr<klab::cluster::LocalCluster> local_;
+  std::unique_ptr<klab::cluster::FaultProxy> fault_proxy_;
 };
 
 /// The running test binary's cluster.
