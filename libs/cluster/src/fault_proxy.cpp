@@ -78,6 +78,13 @@ void FaultProxy::start(bool die_with_parent) {
     if (!up || !running())
       throw ClusterError("the fault proxy did not start: see " + (dir_ / "toxiproxy.log").string());
   }
+  // Nodes started before their template had the VIA_PROXY listener have nothing to forward to.
+  for (int id = 1; id <= cluster_.node_count(); ++id)
+    if (port_free(cluster_.via_proxy_port(id)))
+      throw ClusterError("node " + std::to_string(id) + " does not listen on its VIA_PROXY port " +
+                         std::to_string(cluster_.via_proxy_port(id)) +
+                         " (it was started before the lab had one, or it is down): restart the "
+                         "lab with `klab down` and `klab up`");
   // A clean slate: every proxy enabled, no toxics; then one per node, created if missing.
   api("POST", "/reset");
   auto existing = json::parse(api("GET", "/proxies"));

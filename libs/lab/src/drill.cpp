@@ -14,6 +14,7 @@
 #include "klab/client/config.hpp"
 #include "klab/client/log.hpp"
 #include "klab/cluster/await.hpp"
+#include "klab/cluster/fault_proxy.hpp"
 #include "klab/cluster/managed_process.hpp"
 #include "klab/lab/lab_cluster.hpp"
 #include "klab/lab/lab_error.hpp"
@@ -36,6 +37,11 @@ struct DrillSpec {
   // aims an HTTP health check at that node's Kafka port every probe_interval_ms.
   std::map<std::string, std::string> broker_properties;
   int probe_interval_ms = 0;
+  // The producer application's own properties, and whether it reaches the brokers through the
+  // fault proxy with `latency` added (each way) before the lab's last node.
+  std::vector<std::string> producer_properties;
+  bool via_proxy = false;
+  std::chrono::milliseconds latency{0};
 };
 
 const DrillSpec& spec_of(std::string_view name) {
@@ -59,8 +65,20 @@ const DrillSpec& spec_of(std::string_view name) {
                              .consumers = 0,
                              .broker_properties = {{"socket.request.max.bytes", "2147483647"}},
                              .probe_interval_ms = 3000};
+  // network-timeout: the path to one node got slower (1.5 s each way, a 3 s round trip), and
+  // the producer gives a request 2 s (socket.timeout.ms): no request to that node is ever
+  // answered in time, and its partitions' records fail after delivery.timeout.ms.
+  static const DrillSpec net{
+      .partitions = 3,
+      .produce_rate = 20,
+      .processing_ms = 0,
+      .consumers = 0,
+      .producer_properties = {"socket.timeout.ms=2000", "delivery.timeout.ms=30000"},
+      .via_proxy = true,
+      .latency = 1500ms};
   if (name == "rebalance-storm") return storm;
   if (name == "out-of-memory") return oom;
+  if (name == "network-timeout") return net;
   return lag;
 }
 
@@ -69,6 +87,9 @@ constexpr std::int64_t lag_drained_below = 200;
 // rebalance-storm is fixed once the group stays Stable with every instance for this long
 // (longer than one record's processing, so a member that will be thrown out is seen leave).
 constexpr auto storm_window = 12s;
+// network-timeout watches what the producer was told for this long: acknowledgements on every
+// partition and no failure.
+constexpr auto producer_window = 10s;
 
 // Worker processes are recognised by this text in their command line.
 constexpr std::string_view worker_marker = " drill worker ";
@@ -124,6 +145,15 @@ const std::vector<DrillInfo>& drills() {
                   "server.log에는 아무 말이 없음; node-N/server.properties의 맨 끝",
        .fix = "socket.request.max.bytes를 기본값으로(`klab drill config out-of-memory "
               "socket.request.max.bytes=104857600`: 그 설정으로 node를 다시 시작)"},
+      {.name = "network-timeout",
+       .roadmap_item = "7.3.4",
+       .title = "한 broker로 가는 길이 느려졌다: request timeout이 round trip보다 짧다",
+       .symptom = "producer가 한 node가 leader인 partition에 보낸 레코드가 전부 _MSG_TIMED_OUT"
+                  "입니다(`klab drill check network-timeout`, worker 로그 .klab/state/cluster/"
+                  "drill/workers/producer-1.log). 그런데 cluster는 멀쩡합니다: `klab status`, "
+                  "`klab topics describe drill-network-timeout`(leader 그대로, ISR 전부)",
+       .fix = "client의 request timeout을 round trip보다 크게(`klab drill config network-timeout "
+              "socket.timeout.ms=10000`: producer를 그 설정으로 다시 시작)"},
   };
   return all;
 }
@@ -153,6 +183,7 @@ std::optional<RunningDrill> Drills::running() const {
     auto j = nlohmann::json::parse(in);
     RunningDrill d{.name = j.at("name"), .topic = j.at("topic"), .group = j.at("group")};
     d.consumer_properties = j.value("consumer_properties", std::vector<std::string>{});
+    d.producer_properties = j.value("producer_properties", std::vector<std::string>{});
     d.node = j.value("node", 0);
     d.broker_properties = j.value("broker_properties", std::map<std::string, std::string>{});
     d.producers = live_pids(dir(), "producer");
@@ -167,10 +198,13 @@ std::optional<RunningDrill> Drills::running() const {
 void Drills::save(const RunningDrill& d) const {
   fs::create_directories(dir());
   auto tmp = dir() / "drill.json.tmp";
-  std::ofstream(tmp) << nlohmann::json{
-      {"name", d.name},   {"topic", d.topic},
-      {"group", d.group}, {"consumer_properties", d.consumer_properties},
-      {"node", d.node},   {"broker_properties", d.broker_properties}};
+  std::ofstream(tmp) << nlohmann::json{{"name", d.name},
+                                       {"topic", d.topic},
+                                       {"group", d.group},
+                                       {"consumer_properties", d.consumer_properties},
+                                       {"producer_properties", d.producer_properties},
+                                       {"node", d.node},
+                                       {"broker_properties", d.broker_properties}};
   fs::rename(tmp, dir() / "drill.json");
 }
 
@@ -189,6 +223,80 @@ pid_t Drills::spawn(const std::vector<std::string>& args, const std::string& id)
   return pid;
 }
 
+klab::cluster::FaultProxy Drills::fault_proxy(const klab::cluster::LocalCluster& lab) const {
+  return {paths_, lab, dir() / "fault-proxy"};
+}
+
+void Drills::start_producer(const RunningDrill& d) const {
+  const auto& spec = spec_of(d.name);
+  std::vector<std::string> args{"produce",
+                                "--topic",
+                                d.topic,
+                                "--rate",
+                                std::to_string(spec.produce_rate),
+                                "--partitions",
+                                std::to_string(spec.partitions),
+                                "--status-file",
+                                (dir() / "workers" / "producer-1.status").string()};
+  for (const auto& p : d.producer_properties) args.insert(args.end(), {"--property", p});
+  if (spec.via_proxy) args.push_back("--via-proxy");
+  spawn(args, "producer-1");
+}
+
+DrillCheck Drills::check_producer(const RunningDrill& d) const {
+  // What the producer application was told, over a window: every partition must have had
+  // acknowledgements and no record may have failed.
+  auto status_file = dir() / "workers" / "producer-1.status";
+  auto read_status = [&]() -> nlohmann::json {
+    std::ifstream in(status_file);
+    try {
+      auto j = in ? nlohmann::json::parse(in) : nlohmann::json::object();
+      return j.is_object() ? j : nlohmann::json::object();
+    } catch (const std::exception&) {
+      return nlohmann::json::object();
+    }
+  };
+  if (d.producers.empty())
+    return {false,
+            "the drill's producer is not running: `klab drill stop`, then `klab drill start " +
+                d.name + "`"};
+  // A producer started a moment ago writes its first status soon: the window starts there.
+  nlohmann::json before;
+  klab::cluster::await_until(
+      [&] {
+        before = read_status();
+        return before.contains("acked");
+      },
+      10s, 100ms);
+  std::this_thread::sleep_for(producer_window);
+  auto after = read_status();
+  if (!after.contains("acked") || !before.contains("acked") ||
+      before.value("pid", 0) != after.value("pid", 0))
+    return {false,
+            "the producer restarted during the check (or has not reported yet): check again"};
+  const auto& info = find_drill(d.name);
+  std::int64_t failed = after.value("failed", 0L) - before.value("failed", 0L);
+  std::vector<std::string> silent;
+  std::int64_t acked = 0;
+  for (int p = 0; p < spec_of(d.name).partitions; ++p) {
+    auto key = std::to_string(p);
+    auto delta = after["acked"].value(key, 0L) - before["acked"].value(key, 0L);
+    acked += delta;
+    if (delta <= 0) silent.push_back(key);
+  }
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(producer_window).count();
+  if (failed == 0 && silent.empty())
+    return {true, fmt::format("in {} s the producer had {} records acknowledged on every "
+                              "partition and none failed",
+                              seconds, acked)};
+  std::string list;
+  for (const auto& p : silent) list += (list.empty() ? "" : ",") + p;
+  return {false, fmt::format("in {} s: {} acknowledged, {} failed (last error: {}); no "
+                             "acknowledgement on partition(s) {}. {}",
+                             seconds, acked, failed, after.value("last_error", "none"),
+                             list.empty() ? "-" : list, info.fix)};
+}
+
 RunningDrill Drills::start(const std::string& name) {
   const auto& info = find_drill(name);
   if (auto r = running())
@@ -200,9 +308,10 @@ RunningDrill Drills::start(const std::string& name) {
                  .topic = "drill-" + info.name,
                  .group = "drill-" + info.name + "-app",
                  .consumer_properties = spec.consumer_properties,
+                 .producer_properties = spec.producer_properties,
                  .broker_properties = spec.broker_properties};
   std::optional<klab::cluster::LocalCluster> lab;
-  if (!spec.broker_properties.empty()) {
+  if (!spec.broker_properties.empty() || spec.via_proxy) {
     if (!own_lab_)
       throw LabError(LabError::Kind::conflict,
                      fmt::format("the {} drill restarts a node of the lab's own cluster, but "
@@ -215,29 +324,51 @@ RunningDrill Drills::start(const std::string& name) {
           fmt::format("the {} drill needs every node of the lab running: `klab up`", name));
     d.node = lab->node_count();
   }
-  {
-    // Closed before a node restarts below: its connections would only log the restart.
-    klab::client::Admin admin(client_);
-    auto brokers = admin.describe_cluster(10s).brokers.size();
-    int rf = static_cast<int>(std::min<std::size_t>(3, std::max<std::size_t>(brokers, 1)));
-    admin.create_topic({.name = d.topic, .partitions = spec.partitions, .replication_factor = rf},
-                       30s);
-    // Every partition led before the producer starts, so its first records have somewhere to go.
-    klab::cluster::await_until(
-        [&] {
-          auto t = admin.describe_topics({d.topic}, 10s).at(0);
-          return !t.error && std::all_of(t.partitions.begin(), t.partitions.end(),
-                                         [](const auto& p) { return p.leader >= 0; });
-        },
-        30s, 100ms);
-  }
-  save(d);
-  spawn({"produce", "--topic", d.topic, "--rate", std::to_string(spec.produce_rate)}, "producer-1");
-  if (lab) {
-    drill_broker::apply(*lab, d.node, d.broker_properties);
-    spawn({"http-probe", "--port", std::to_string(lab->nodes().at(d.node - 1).client_port),
-           "--interval-ms", std::to_string(spec.probe_interval_ms)},
-          "probe-1");
+  try {
+    // The proxy first: a lab that cannot have one fails the start before the topic exists.
+    std::optional<klab::cluster::FaultProxy> proxy;
+    if (spec.via_proxy) {
+      proxy.emplace(fault_proxy(*lab));
+      proxy->start();
+    }
+    {
+      // Closed before a node restarts below: its connections would only log the restart.
+      klab::client::Admin admin(client_);
+      auto brokers = admin.describe_cluster(10s).brokers.size();
+      int rf = static_cast<int>(std::min<std::size_t>(3, std::max<std::size_t>(brokers, 1)));
+      try {
+        admin.create_topic(
+            {.name = d.topic, .partitions = spec.partitions, .replication_factor = rf}, 30s);
+      } catch (const klab::KafkaException& e) {
+        // Left by a drill whose stop could not delete it: its old records do no harm.
+        if (e.error().code() != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) throw;
+      }
+      // Every partition led before the producer starts, so its first records have somewhere to go.
+      klab::cluster::await_until(
+          [&] {
+            auto t = admin.describe_topics({d.topic}, 10s).at(0);
+            return !t.error && std::all_of(t.partitions.begin(), t.partitions.end(),
+                                           [](const auto& p) { return p.leader >= 0; });
+          },
+          30s, 100ms);
+      // The slow path goes to the leader of partition 0, so at least that partition suffers.
+      if (proxy) d.node = admin.describe_topics({d.topic}, 10s).at(0).partitions.at(0).leader;
+    }
+    if (proxy) proxy->add_latency(d.node, spec.latency);
+    save(d);
+    start_producer(d);
+    if (lab && !spec.broker_properties.empty()) {
+      drill_broker::apply(*lab, d.node, d.broker_properties);
+      spawn({"http-probe", "--port", std::to_string(lab->nodes().at(d.node - 1).client_port),
+             "--interval-ms", std::to_string(spec.probe_interval_ms)},
+            "probe-1");
+    }
+  } catch (...) {
+    // Half a drill is worse than none: what started goes again (a created topic stays).
+    stop_workers();
+    std::error_code ec;
+    fs::remove_all(dir(), ec);
+    throw;
   }
   if (spec.consumers == 0) return *running();
   return scale(name, spec.consumers);
@@ -284,12 +415,23 @@ RunningDrill Drills::configure(const std::string& name, const std::string& prope
     throw LabError(
         LabError::Kind::invalid_input,
         fmt::format("'{}' is not key=value (a property of what the drill broke)", property));
-  if (d->node == 0) try {
+  if (spec_of(name).broker_properties.empty()) try {
       klab::client::Config().set(property.substr(0, eq), property.substr(eq + 1));
     } catch (const klab::KafkaException& e) {
       throw LabError(LabError::Kind::invalid_input, e.what());
     }
-  if (d->node > 0) {
+  if (!spec_of(name).producer_properties.empty()) {
+    auto key = property.substr(0, eq + 1);
+    std::erase_if(d->producer_properties, [&](const std::string& p) { return p.starts_with(key); });
+    d->producer_properties.push_back(property);
+    save(*d);
+    for (const auto& id : worker_ids(dir(), "producer")) worker(dir(), id).stop(15s);
+    std::error_code ec;
+    fs::remove(dir() / "workers" / "producer-1.status", ec);  // the old producer's view
+    start_producer(*d);
+    return *running();
+  }
+  if (!spec_of(name).broker_properties.empty()) {
     d->broker_properties[property.substr(0, eq)] = property.substr(eq + 1);
     save(*d);
     auto lab = lab_cluster(paths_);
@@ -317,6 +459,7 @@ DrillCheck Drills::check(const std::string& name) const {
     throw LabError(
         LabError::Kind::conflict,
         fmt::format("drill {} is not running: start it with `klab drill start {}`", name, name));
+  if (spec_of(name).via_proxy) return check_producer(*d);
   if (d->node > 0)
     return drill_broker::check(lab_cluster(paths_), d->node, d->broker_properties,
                                find_drill(name).fix);
@@ -370,7 +513,12 @@ int Drills::stop_workers() {
       if (auto pid = w.request_stop()) stopping.emplace_back(std::move(w), pid);
     }
   for (auto& [w, pid] : stopping) w.await_stopped(pid, 10s);
-  return static_cast<int>(stopping.size());
+  int stopped = static_cast<int>(stopping.size());
+  // A drill's fault proxy goes with its workers (`klab down` calls this too).
+  klab::cluster::ManagedProcess proxy(dir() / "fault-proxy" / "toxiproxy.pid",
+                                      klab::cluster::FaultProxy::server_binary(paths_).string());
+  if (proxy.stop(5s)) ++stopped;
+  return stopped;
 }
 
 bool Drills::stop() {
@@ -378,7 +526,7 @@ bool Drills::stop() {
   if (!d && !fs::exists(dir())) return false;
   stop_workers();
   // The node first: on a one-node lab the topic can only be deleted once it runs again.
-  if (d && d->node > 0 && own_lab_) {
+  if (d && d->node > 0 && own_lab_ && !spec_of(d->name).broker_properties.empty()) {
     auto lab = lab_cluster(paths_);
     drill_broker::restore(lab, d->node);
   }

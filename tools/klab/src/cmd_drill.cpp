@@ -1,9 +1,15 @@
 // drill list|start|check|scale|stop: troubleshooting drills (klab::lab::Drills), and the hidden
 // `drill worker produce|consume` processes a drill runs in the background.
 #include <fmt/core.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "commands.hpp"
@@ -13,6 +19,7 @@
 #include "klab/client/producer.hpp"
 #include "klab/cluster/raw_request.hpp"
 #include "klab/lab/drill.hpp"
+#include "klab/lab/lab_cluster.hpp"
 
 namespace klab::cli {
 namespace {
@@ -36,7 +43,15 @@ void cmd_drill_list() {
 void print_running_drill(const klab::lab::RunningDrill& d) {
   fmt::print("  topic {}, group {}: {} producer(s), {} consumer(s) running\n", d.topic, d.group,
              d.producers.size(), d.consumers.size());
-  if (d.node == 0) return;
+  if (!d.producer_properties.empty()) {
+    fmt::print("  producer properties:");
+    for (const auto& p : d.producer_properties) fmt::print(" {}", p);
+    fmt::print("\n");
+  }
+  if (d.node > 0 && d.broker_properties.empty())
+    fmt::print("  the producer reaches node {} through a fault proxy that slows that path\n",
+               d.node);
+  if (d.node == 0 || d.broker_properties.empty()) return;
   fmt::print("  node {} runs with", d.node);
   for (const auto& [k, v] : d.broker_properties) fmt::print(" {}={}", k, v);
   fmt::print("; {} HTTP health check(s) aimed at its Kafka port\n", d.probes.size());
@@ -69,7 +84,11 @@ void cmd_drill_scale(const std::string& name, int consumers) {
 void cmd_drill_config(const std::string& name, const std::string& property) {
   auto ctx = make_context();
   auto d = drills_of(ctx).configure(name, property);
-  if (d.node > 0) {
+  if (!d.producer_properties.empty()) {
+    fmt::print("Drill {}: producer restarted with", name);
+    for (const auto& p : d.producer_properties) fmt::print(" {}", p);
+    fmt::print("\n");
+  } else if (d.node > 0) {
     fmt::print("Drill {}: node {} restarted.\n", name, d.node);
   } else {
     fmt::print("Drill {}: consumers restarted with", name);
@@ -90,20 +109,73 @@ void cmd_drill_stop() {
 
 // --- workers (run by a drill, not by people) ------------------------------------------------
 
-void drill_worker_produce(const std::string& topic, int rate) {
+// What the producer application was told, per partition, for `klab drill check`: rewritten
+// every 500 ms as {"pid", "acked": {"<partition>": n}, "failed", "last_error"}.
+struct ProduceTally {
+  std::mutex mutex;
+  std::map<int, long> acked;
+  long failed = 0;
+  std::string last_error;
+
+  void write(const std::filesystem::path& file) {
+    nlohmann::json j;
+    {
+      std::lock_guard lock(mutex);
+      j = {{"pid", ::getpid()}, {"failed", failed}, {"last_error", last_error}};
+      j["acked"] = nlohmann::json::object();
+      for (const auto& [p, n] : acked) j["acked"][std::to_string(p)] = n;
+    }
+    auto tmp = file;
+    tmp += ".tmp";
+    std::ofstream(tmp) << j.dump() << '\n';
+    std::filesystem::rename(tmp, file);
+  }
+};
+
+void drill_worker_produce(const std::string& topic, int rate, int partitions,
+                          const std::vector<std::string>& properties, bool via_proxy,
+                          const std::string& status_file) {
   catch_interrupts();
   auto ctx = make_context();
-  klab::client::Producer producer(ctx.client_config().acks("all"));
-  auto partitions = static_cast<int>(producer.partitions_for(topic, 30s).size());
+  auto config = ctx.client_config().acks("all");
+  // Through the lab's fault proxy: every broker as advertised behind it.
+  if (via_proxy)
+    config.set("bootstrap.servers", klab::lab::lab_cluster(ctx.paths).proxied_bootstrap());
+  for (const auto& p : properties) {
+    auto eq = p.find('=');
+    if (eq == std::string::npos) throw CommandError("--property wants key=value, not " + p, 2);
+    config.set(p.substr(0, eq), p.substr(eq + 1));
+  }
+  auto tally = std::make_shared<ProduceTally>();
+  klab::client::Producer producer(config);
+  // Told, not asked: a producer that cannot reach the cluster (a drill's slow network) must
+  // keep trying to send, as an application would, rather than die waiting for metadata.
+  if (partitions == 0) partitions = static_cast<int>(producer.partitions_for(topic, 30s).size());
   auto start = Clock::now();
+  auto next_status = start;
   for (long i = 0; !interrupted(); ++i) {
     // Paced: record i leaves at start + i / rate; spread evenly over the partitions.
     std::this_thread::sleep_until(start + std::chrono::microseconds(i * 1'000'000 / rate));
     klab::client::ProducerRecord record{.topic = topic,
                                         .partition = static_cast<std::int32_t>(i % partitions),
                                         .value = fmt::format("event-{}", i)};
+    auto on_report = [tally](const klab::client::DeliveryReport& r) {
+      std::lock_guard lock(tally->mutex);
+      if (r.error) {
+        ++tally->failed;
+        tally->last_error = fmt::format("partition {}: {}", r.partition, r.error.to_string());
+        fmt::print("partition {}: {}\n", r.partition, r.error.to_string());
+        std::fflush(stdout);
+      } else {
+        ++tally->acked[r.partition];
+      }
+    };
     // Not queued (e.g. a partition without a leader for a moment): the same record again.
-    while (producer.send(record) && !interrupted()) std::this_thread::sleep_for(100ms);
+    while (producer.send(record, on_report) && !interrupted()) std::this_thread::sleep_for(100ms);
+    if (!status_file.empty() && Clock::now() >= next_status) {
+      tally->write(status_file);
+      next_status = Clock::now() + 500ms;
+    }
   }
 }
 
@@ -199,10 +271,19 @@ void add_drill_commands(CLI::App& app) {
   static std::vector<std::string> properties;
   auto* worker = drill->add_subcommand("worker", "")->group("");
   worker->require_subcommand(1);
+  static bool via_proxy = false;
+  static std::string status_file;
   auto* produce = worker->add_subcommand("produce", "paced producer");
   produce->add_option("--topic", topic)->required();
   produce->add_option("--rate", rate)->check(CLI::Range(1, 100000));
-  produce->callback([] { drill_worker_produce(topic, rate); });
+  static int partitions = 0;
+  produce->add_option("--partitions", partitions, "spread over partitions 0..N-1 (0: ask)")
+      ->check(CLI::Range(0, 10000));
+  produce->add_option("--property", properties, "producer property key=value (repeatable)");
+  produce->add_flag("--via-proxy", via_proxy, "reach the brokers through the lab's fault proxy");
+  produce->add_option("--status-file", status_file, "where to keep what the producer was told");
+  produce->callback(
+      [] { drill_worker_produce(topic, rate, partitions, properties, via_proxy, status_file); });
   auto* consume = worker->add_subcommand("consume", "slow consumer");
   consume->add_option("--topic", topic)->required();
   consume->add_option("--group", group)->required();

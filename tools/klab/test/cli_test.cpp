@@ -855,6 +855,39 @@ TEST_F(KlabCliOnRunningLab, OutOfMemoryDrillKillsTheNodeUntilSocketRequestMaxByt
       << "the node runs on the lab's own settings again";
 }
 
+TEST_F(KlabCliOnRunningLab, NetworkTimeoutDrillFailsUntilTheRequestTimeoutExceedsTheRoundTrip) {
+  ::testing::Test::RecordProperty("roadmap", "7.3.4");
+  StopDrillOnExit stop_drill{home_};
+  auto start = home_->run({"drill", "start", "network-timeout"});
+  ASSERT_EQ(start.exit_code, 0) << start.output;
+  EXPECT_NE(start.output.find("socket.timeout.ms=2000"), std::string::npos) << start.output;
+  EXPECT_NE(start.output.find("through a fault proxy"), std::string::npos) << start.output;
+  // 1.5 s each way before the only node: no request gets its answer within 2 s. Two windows
+  // in a row without one acknowledgement; the records fail once delivery.timeout.ms (30 s)
+  // passes.
+  std::string last;
+  for (int window = 1; window <= 2; ++window) {
+    auto c = home_->run({"drill", "check", "network-timeout"});
+    last = c.output;
+    EXPECT_EQ(c.exit_code, 1) << "window " << window << ": " << c.output;
+    EXPECT_NE(c.output.find("0 acknowledged"), std::string::npos) << c.output;
+  }
+  ASSERT_TRUE(await_drill_check(*home_, "network-timeout", 1, 90s, last, [](const auto& out) {
+    return out.find("_MSG_TIMED_OUT") != std::string::npos;
+  })) << last;
+  EXPECT_NE(last.find("socket.timeout.ms=10000"), std::string::npos) << "names the fix: " << last;
+  // The cluster itself is fine: the broker runs and leads its partitions.
+  auto describe = home_->run({"topics", "describe", "drill-network-timeout"});
+  EXPECT_EQ(describe.exit_code, 0) << describe.output;
+
+  auto config = home_->run({"drill", "config", "network-timeout", "socket.timeout.ms=10000"});
+  ASSERT_EQ(config.exit_code, 0) << config.output;
+  EXPECT_NE(config.output.find("producer restarted with"), std::string::npos) << config.output;
+  ASSERT_TRUE(await_drill_check(*home_, "network-timeout", 0, 90s, last)) << last;
+  EXPECT_NE(last.find("acknowledged on every partition and none failed"), std::string::npos)
+      << last;
+}
+
 TEST_F(KlabCliOnRunningLab, DrillCommandsRefuseUnknownDrillsAndBadCountsSayingWhatExists) {
   auto unknown = home_->run({"drill", "start", "no-such-drill"});
   EXPECT_EQ(unknown.exit_code, 1) << unknown.output;

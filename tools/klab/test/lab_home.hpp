@@ -34,6 +34,11 @@ class LabHome {
       fs::create_directory_symlink(source_dir / ".klab" / "kafka" / "libs",
                                    dir_ / ".klab" / "kafka" / "libs");
     fs::copy_file(source_dir / "roadmap.json", dir_ / "roadmap.json");
+    // Programs set-up installed (Toxiproxy for the network drill).
+    fs::create_directories(dir_ / ".klab" / "tools");
+    if (fs::exists(source_dir / ".klab" / "tools" / "bin"))
+      fs::create_directory_symlink(source_dir / ".klab" / "tools" / "bin",
+                                   dir_ / ".klab" / "tools" / "bin");
   }
   ~LabHome() {
     run({"down"});

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "klab/client/config.hpp"
+#include "klab/cluster/fault_proxy.hpp"
 #include "klab/cluster/lab_paths.hpp"
 
 namespace klab::lab {
@@ -44,8 +45,10 @@ struct RunningDrill {
   std::vector<pid_t> consumers;
   /// librdkafka properties of the drill's consumer application ("key=value"), as configured.
   std::vector<std::string> consumer_properties;
-  /// The lab node a drill breaks (out-of-memory), 0 for none, and the broker properties the
-  /// drill set on it, as configured.
+  /// librdkafka properties of the drill's producer application, as configured.
+  std::vector<std::string> producer_properties;
+  /// The lab node a drill breaks (out-of-memory, network-timeout), 0 for none, and the broker
+  /// properties the drill set on it, as configured.
   int node = 0;
   std::map<std::string, std::string> broker_properties;
   /// Workers that aim an HTTP health check at that node's Kafka port.
@@ -95,6 +98,9 @@ class Drills {
   std::filesystem::path dir() const;
   void save(const RunningDrill& drill) const;
   pid_t spawn(const std::vector<std::string>& args, const std::string& log_name) const;
+  void start_producer(const RunningDrill& drill) const;
+  DrillCheck check_producer(const RunningDrill& drill) const;
+  klab::cluster::FaultProxy fault_proxy(const klab::cluster::LocalCluster& lab) const;
 
   klab::cluster::LabPaths paths_;
   klab::client::Config client_;
