@@ -42,6 +42,9 @@ struct DrillSpec {
   std::vector<std::string> producer_properties;
   bool via_proxy = false;
   std::chrono::milliseconds latency{0};
+  // check restarts the consumer instances one at a time (a rolling deploy) and counts the
+  // rebalances the others go through.
+  bool rolling = false;
 };
 
 const DrillSpec& spec_of(std::string_view name) {
@@ -79,6 +82,10 @@ const DrillSpec& spec_of(std::string_view name) {
   if (name == "rebalance-storm") return storm;
   if (name == "out-of-memory") return oom;
   if (name == "network-timeout") return net;
+  // rolling-restart: three instances of a quick consumer, restarted one at a time by check.
+  static const DrillSpec roll{
+      .partitions = 6, .produce_rate = 20, .processing_ms = 10, .consumers = 3, .rolling = true};
+  if (name == "rolling-restart") return roll;
   return lag;
 }
 
@@ -90,6 +97,10 @@ constexpr auto storm_window = 12s;
 // network-timeout watches what the producer was told for this long: acknowledgements on every
 // partition and no failure.
 constexpr auto producer_window = 10s;
+// rolling-restart: how long a restarted instance gets to rejoin before the next one goes, and
+// how long the rebalances of the last one may take to show.
+constexpr auto rolling_pause = 3s;
+constexpr auto rolling_settle = 5s;
 
 // Worker processes are recognised by this text in their command line.
 constexpr std::string_view worker_marker = " drill worker ";
@@ -137,6 +148,15 @@ const std::vector<DrillInfo>& drills() {
            "cluster/drill/workers/consumer-*.log)의 MAXPOLL",
        .fix = "레코드 하나의 처리 시간보다 max.poll.interval.ms를 크게(`klab drill config "
               "rebalance-storm max.poll.interval.ms=30000`), 또는 처리를 짧게/나눠서"},
+      {.name = "rolling-restart",
+       .roadmap_item = "7.3.2",
+       .title = "배포(rolling restart) 때마다 rebalance가 줄줄이: static membership이 없다",
+       .symptom = "`klab drill check rolling-restart`가 인스턴스 3개를 하나씩 다시 시작(배포)하며 "
+                  "나머지가 "
+                  "겪은 rebalance와 내놓은 partition을 셉니다; worker 로그(consumer-*.log)의 "
+                  "\"gave up N partition(s)\", \"got N partition(s)\"",
+       .fix = "static membership: `klab drill config rolling-restart group.instance.id=drill-app` "
+              "(인스턴스마다 -1, -2, -3이 붙음; session.timeout.ms 안에 돌아오면 rebalance 없음)"},
       {.name = "out-of-memory",
        .roadmap_item = "7.3.3",
        .title = "broker가 OutOfMemoryError로 죽는다: Kafka port를 두드리는 HTTP health check",
@@ -374,6 +394,78 @@ RunningDrill Drills::start(const std::string& name) {
   return scale(name, spec.consumers);
 }
 
+void Drills::start_consumer(const RunningDrill& d, const std::string& id) const {
+  std::vector<std::string> args{"consume",
+                                "--topic",
+                                d.topic,
+                                "--group",
+                                d.group,
+                                "--processing-ms",
+                                std::to_string(spec_of(d.name).processing_ms),
+                                "--status-file",
+                                (dir() / "workers" / (id + ".status")).string()};
+  for (const auto& p : d.consumer_properties) {
+    // One group.instance.id per instance, as a StatefulSet names its pods: "<value>-<n>".
+    auto value = p.starts_with("group.instance.id=") ? p + id.substr(id.rfind('-')) : p;
+    args.insert(args.end(), {"--property", value});
+  }
+  spawn(args, id);
+}
+
+DrillCheck Drills::check_rolling(const RunningDrill& d) const {
+  auto ids = worker_ids(dir(), "consumer");
+  if (d.consumers.empty())
+    return {false, "no consumer instance runs: `klab drill scale " + d.name + " 3`"};
+  auto status_of = [&](const std::string& id) {
+    std::ifstream in(dir() / "workers" / (id + ".status"));
+    try {
+      auto j = in ? nlohmann::json::parse(in) : nlohmann::json::object();
+      return std::pair<long, long>{j.value("rebalances", 0L), j.value("revoked_partitions", 0L)};
+    } catch (const std::exception&) {
+      return std::pair<long, long>{0, 0};
+    }
+  };
+  // Measured from a settled group: every instance in it and reporting, and quiet for a moment
+  // (the joins of a fresh start are not the deploy's).
+  klab::client::Admin admin(client_);
+  klab::cluster::await_until(
+      [&] {
+        for (const auto& id : ids)
+          if (!fs::exists(dir() / "workers" / (id + ".status"))) return false;
+        auto g = admin.describe_group(d.group, 10s);
+        return g.state == "Stable" && g.members.size() == ids.size();
+      },
+      60s, 200ms);
+  std::this_thread::sleep_for(rolling_pause);
+  std::map<std::string, std::pair<long, long>> before;
+  for (const auto& id : ids) before[id] = status_of(id);
+  long rebalances = 0, revoked = 0;
+  // The deploy: each instance stopped (SIGTERM: it closes its consumer) and started again,
+  // given a moment to rejoin before the next one goes.
+  for (const auto& id : ids) {
+    worker(dir(), id).stop(15s);
+    auto [r, p] = status_of(id);
+    rebalances += r - before[id].first;
+    revoked += p - before[id].second;
+    std::error_code ec;
+    fs::remove(dir() / "workers" / (id + ".status"), ec);
+    start_consumer(d, id);
+    std::this_thread::sleep_for(rolling_pause);
+  }
+  std::this_thread::sleep_for(rolling_settle);
+  for (const auto& id : ids) {
+    auto [r, p] = status_of(id);
+    rebalances += r;
+    revoked += p;
+  }
+  auto what = fmt::format(
+      "rolling restart of {} instance(s): the running instances went through {} "
+      "rebalance(s) and gave up {} partition(s) meanwhile",
+      ids.size(), rebalances, revoked);
+  if (rebalances == 0) return {true, what};
+  return {false, what + ". " + find_drill(d.name).fix};
+}
+
 RunningDrill Drills::scale(const std::string& name, int consumers) {
   auto d = running();
   if (!d || d->name != name)
@@ -388,15 +480,7 @@ RunningDrill Drills::scale(const std::string& name, int consumers) {
   for (int n = 1; live < consumers; ++n) {
     auto id = fmt::format("consumer-{}", n);
     if (worker(dir(), id).running()) continue;
-    std::vector<std::string> args{"consume",
-                                  "--topic",
-                                  d->topic,
-                                  "--group",
-                                  d->group,
-                                  "--processing-ms",
-                                  std::to_string(spec_of(name).processing_ms)};
-    for (const auto& p : d->consumer_properties) args.insert(args.end(), {"--property", p});
-    spawn(args, id);
+    start_consumer(*d, id);
     ++live;
   }
   for (auto it = ids.rbegin(); it != ids.rend() && live > consumers; ++it)
@@ -460,6 +544,7 @@ DrillCheck Drills::check(const std::string& name) const {
         LabError::Kind::conflict,
         fmt::format("drill {} is not running: start it with `klab drill start {}`", name, name));
   if (spec_of(name).via_proxy) return check_producer(*d);
+  if (spec_of(name).rolling) return check_rolling(*d);
   if (d->node > 0)
     return drill_broker::check(lab_cluster(paths_), d->node, d->broker_properties,
                                find_drill(name).fix);

@@ -1,5 +1,6 @@
 // drill list|start|check|scale|stop: troubleshooting drills (klab::lab::Drills), and the hidden
 // `drill worker produce|consume` processes a drill runs in the background.
+#include <fmt/chrono.h>
 #include <fmt/core.h>
 #include <unistd.h>
 
@@ -179,8 +180,22 @@ void drill_worker_produce(const std::string& topic, int rate, int partitions,
   }
 }
 
+// What one consumer instance went through, for `klab drill check`: rewritten every 500 ms as
+// {"pid", "rebalances", "revoked_partitions"} (events that took partitions away from it).
+void write_consume_status(const std::filesystem::path& file, long rebalances, long revoked) {
+  auto tmp = file;
+  tmp += ".tmp";
+  std::ofstream(tmp) << nlohmann::json{{"pid", ::getpid()},
+                                       {"rebalances", rebalances},
+                                       {"revoked_partitions", revoked}}
+                            .dump()
+                     << '\n';
+  std::filesystem::rename(tmp, file);
+}
+
 void drill_worker_consume(const std::string& topic, const std::string& group, int processing_ms,
-                          const std::vector<std::string>& properties) {
+                          const std::vector<std::string>& properties,
+                          const std::string& status_file) {
   catch_interrupts();
   auto ctx = make_context();
   auto config = ctx.client_config();
@@ -193,16 +208,39 @@ void drill_worker_consume(const std::string& topic, const std::string& group, in
     if (eq == std::string::npos) throw CommandError("--property wants key=value, not " + p, 2);
     config.set(p.substr(0, eq), p.substr(eq + 1));
   }
+  // Counted on the poll thread (the listener runs inside poll()); written at once, so a check
+  // that stops this instance reads every rebalance it went through. Its own leaving is not one.
+  // Every rebalance event after the instance's first assignment counts (cooperative ones hand
+  // out partitions without taking any); revoked and lost ones also count what was given up.
+  long rebalances = 0, revoked = 0;
+  bool joined = false, closing = false;
+  config.rebalance_listener([&](klab::client::Consumer&, const klab::client::RebalanceEvent& e) {
+    bool gives_up = e.kind != klab::client::RebalanceKind::assigned;
+    if (closing || (!joined && !gives_up && (joined = true))) return;
+    ++rebalances;
+    if (gives_up) revoked += static_cast<long>(e.partitions.size());
+    fmt::print("{}: {} {} partition(s)\n", fmt::format("{:%T}", std::chrono::system_clock::now()),
+               gives_up ? "gave up" : "got", e.partitions.size());
+    std::fflush(stdout);
+    if (!status_file.empty()) write_consume_status(status_file, rebalances, revoked);
+  });
   klab::client::Consumer consumer(config);
   consumer.subscribe({topic});
-  while (!interrupted())
+  auto next_status = Clock::now();
+  while (!interrupted()) {
+    if (!status_file.empty() && Clock::now() >= next_status) {
+      write_consume_status(status_file, rebalances, revoked);
+      next_status = Clock::now() + 500ms;
+    }
     if (auto r = consumer.poll(200ms); r && !r->error()) {
       // The "work", in steps so that SIGTERM ends it promptly.
       auto done = Clock::now() + std::chrono::milliseconds(processing_ms);
       while (!interrupted() && Clock::now() < done)
         std::this_thread::sleep_for(std::min<Clock::duration>(100ms, done - Clock::now()));
     }
-  consumer.close();  // leaves the group now, not after session.timeout.ms
+  }
+  closing = true;
+  consumer.close();  // leaves the group now (a static member keeps its place)
 }
 
 // A load balancer's health check aimed at the Kafka port by mistake: an HTTP request every
@@ -289,7 +327,9 @@ void add_drill_commands(CLI::App& app) {
   consume->add_option("--group", group)->required();
   consume->add_option("--processing-ms", processing_ms)->check(CLI::Range(0, 60000));
   consume->add_option("--property", properties, "consumer property key=value (repeatable)");
-  consume->callback([] { drill_worker_consume(topic, group, processing_ms, properties); });
+  consume->add_option("--status-file", status_file, "where to keep what the instance went through");
+  consume->callback(
+      [] { drill_worker_consume(topic, group, processing_ms, properties, status_file); });
   static int port = 0, interval_ms = 3000;
   auto* probe = worker->add_subcommand("http-probe", "HTTP health check at a Kafka port");
   probe->add_option("--port", port)->required()->check(CLI::Range(1, 65535));

@@ -820,6 +820,38 @@ TEST_F(KlabCliOnRunningLab, RebalanceStormDrillSettlesOnlyOnceMaxPollIntervalExc
   EXPECT_NE(bad.output.find("is not key=value"), std::string::npos) << bad.output;
 }
 
+TEST_F(KlabCliOnRunningLab, RollingRestartDrillRebalancesEveryInstanceUntilMembershipIsStatic) {
+  ::testing::Test::RecordProperty("roadmap", "7.3.2");
+  StopDrillOnExit stop_drill{home_};
+  auto start = home_->run({"drill", "start", "rolling-restart"});
+  ASSERT_EQ(start.exit_code, 0) << start.output;
+  EXPECT_NE(start.output.find("3 consumer(s) running"), std::string::npos) << start.output;
+  // Dynamic members, eager (range) assignment: each restart is a LeaveGroup and a JoinGroup,
+  // and every running instance gives up all its partitions twice.
+  auto dynamic = home_->run({"drill", "check", "rolling-restart"});
+  EXPECT_EQ(dynamic.exit_code, 1) << dynamic.output;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(dynamic.output, m,
+                                std::regex(R"(went through (\d+) rebalance\(s\) and gave up (\d+))")))
+      << dynamic.output;
+  EXPECT_GE(std::stoi(m[1]), 3) << "at least one per restart: " << dynamic.output;
+  EXPECT_GT(std::stoi(m[2]), 0) << dynamic.output;
+  EXPECT_NE(dynamic.output.find("group.instance.id=drill-app"), std::string::npos)
+      << "names the fix: " << dynamic.output;
+
+  auto config = home_->run({"drill", "config", "rolling-restart", "group.instance.id=drill-app"});
+  ASSERT_EQ(config.exit_code, 0) << config.output;
+  // A static member that is back within session.timeout.ms takes its place again: no rebalance.
+  auto fixed = home_->run({"drill", "check", "rolling-restart"});
+  EXPECT_EQ(fixed.exit_code, 0) << fixed.output;
+  EXPECT_NE(fixed.output.find("went through 0 rebalance(s) and gave up 0 partition(s)"),
+            std::string::npos)
+      << fixed.output;
+  auto described = home_->run({"groups", "describe", "drill-rolling-restart-app"});
+  EXPECT_NE(described.output.find("drill-app-1-"), std::string::npos)
+      << "member ids start with each instance's group.instance.id: " << described.output;
+}
+
 TEST_F(KlabCliOnRunningLab, OutOfMemoryDrillKillsTheNodeUntilSocketRequestMaxBytesIsTheDefault) {
   ::testing::Test::RecordProperty("roadmap", "7.3.3");
   StopDrillOnExit stop_drill{home_};

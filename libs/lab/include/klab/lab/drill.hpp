@@ -99,6 +99,8 @@ class Drills {
   void save(const RunningDrill& drill) const;
   pid_t spawn(const std::vector<std::string>& args, const std::string& log_name) const;
   void start_producer(const RunningDrill& drill) const;
+  void start_consumer(const RunningDrill& drill, const std::string& id) const;
+  DrillCheck check_rolling(const RunningDrill& drill) const;
   DrillCheck check_producer(const RunningDrill& drill) const;
   klab::cluster::FaultProxy fault_proxy(const klab::cluster::LocalCluster& lab) const;
 
