@@ -196,6 +196,17 @@ std::string sample_with_in_flight(int per_broker, std::int64_t ts) {
   return doc.dump();
 }
 
+TEST(StatsCollector, ResetSummaryMeasuresOnlyTheSamplesAfterIt) {
+  StatsCollector c;
+  c.add(sample_with_in_flight(5, 1));  // a warm-up's burst
+  ASSERT_EQ(c.max_in_flight(), 15);
+  c.reset_summary();
+  EXPECT_EQ(c.max_in_flight(), 0);
+  c.add(sample_with_in_flight(1, 2));
+  EXPECT_EQ(c.max_in_flight(), 3);
+  EXPECT_EQ(c.samples(), 2) << "the samples themselves are still counted";
+}
+
 TEST(StatsCollector, KeepsTheLatestSampleAndTheLargestInFlight) {
   StatsCollector c;
   EXPECT_FALSE(c.latest());

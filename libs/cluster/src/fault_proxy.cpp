@@ -106,27 +106,25 @@ void FaultProxy::start(bool die_with_parent) {
 
 bool FaultProxy::stop() { return process_.stop(5s); }
 
-void FaultProxy::add_latency(int id, std::chrono::milliseconds latency) {
+void FaultProxy::add_toxic(int id, const std::string& type, const std::string& attributes) {
+  // Both directions: what the client sends and what the broker answers.
   for (const char* stream : {"upstream", "downstream"})
     api("POST", "/proxies/" + proxy_name(id) + "/toxics",
-        json{{"name", std::string("latency-") + stream},
-             {"type", "latency"},
+        json{{"name", type + "-" + stream},
+             {"type", type},
              {"stream", stream},
              {"toxicity", 1.0},
-             {"attributes", {{"latency", latency.count()}, {"jitter", 0}}}}
+             {"attributes", json::parse(attributes)}}
             .dump());
+}
+
+void FaultProxy::add_latency(int id, std::chrono::milliseconds latency) {
+  add_toxic(id, "latency", json{{"latency", latency.count()}, {"jitter", 0}}.dump());
 }
 
 void FaultProxy::black_hole(int id) {
   // Toxiproxy's "timeout" toxic with timeout 0 drops the data and never closes the connection.
-  for (const char* stream : {"upstream", "downstream"})
-    api("POST", "/proxies/" + proxy_name(id) + "/toxics",
-        json{{"name", std::string("black-hole-") + stream},
-             {"type", "timeout"},
-             {"stream", stream},
-             {"toxicity", 1.0},
-             {"attributes", {{"timeout", 0}}}}
-            .dump());
+  add_toxic(id, "timeout", R"({"timeout": 0})");
 }
 
 void FaultProxy::heal(int id) {

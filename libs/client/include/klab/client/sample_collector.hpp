@@ -57,6 +57,12 @@ class SampleCollector {
     std::lock_guard lock(state_->mutex);
     return state_->samples;
   }
+  /// Starts the running summary over: what follows (e.g. after a warm-up) is measured alone.
+  /// Errors: none.
+  void reset_summary() {
+    std::lock_guard lock(state_->mutex);
+    state_->summary = Summary{};
+  }
   /// Waits until a sample that arrived after `after` (steady_clock) is here; returns it, or
   /// nullopt after `timeout`. Errors: none.
   std::optional<Stats> await_sample_after(std::chrono::steady_clock::time_point after,

@@ -44,6 +44,8 @@ class FaultProxy {
  private:
   std::string api(const std::string& method, const std::string& path,
                   const std::string& body = "") const;
+  /// A toxic of `type` in both directions; `attributes` is its JSON attributes object.
+  void add_toxic(int id, const std::string& type, const std::string& attributes);
 
   LabPaths paths_;
   const LocalCluster& cluster_;
