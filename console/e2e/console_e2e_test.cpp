@@ -248,6 +248,10 @@ TEST_F(ConsoleE2E, GroupPageShowsLagRisingThenFallingToZeroAsTheConsumerCatchesU
   EXPECT_EQ(r.result.value("firstRows", nlohmann::json::array()), nlohmann::json::array({"12"}));
   EXPECT_EQ(r.result.value("last", ""), "0");
   EXPECT_GE(r.result.value("chartDrawn", 0), 1);
+  EXPECT_EQ(r.result.value("timelineLanes", 0), 1) << "one member, one lane: " << describe(r);
+  auto states = r.result.value("timelineStates", nlohmann::json::array());
+  ASSERT_FALSE(states.empty()) << describe(r);
+  EXPECT_EQ(states.back(), "Stable") << describe(r);
   EXPECT_EQ(klab::testing::committed_offset(group, topic), 20);
 }
 

@@ -1,5 +1,6 @@
 // Watches the group page: waits until it shows FIRST_LAG, tells the C++ side (a marker file),
-// then waits on the same page (live updates, no reload) until it shows lag 0.
+// then waits on the same page (live updates, no reload) until it shows lag 0; and reports the
+// rebalance timeline's lanes and state band.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { env, open, scenario, until } from "./lib.mjs";
@@ -15,5 +16,8 @@ await scenario("group_lag", async (page) => {
   writeFileSync(join(signalDir, "lag-seen"), seenFirst);
   const seenZero = await until("total lag 0", lag, (t) => t.trim() === "0", 90_000);
   const chartDrawn = await page.locator('[data-testid="lag-chart"] canvas').count();
-  return { first: seenFirst.trim(), firstRows, last: seenZero.trim(), chartDrawn };
+  // The rebalance timeline: the consumer's lane, under the group's state band.
+  const lanes = await until("a timeline lane", () => page.getByTestId("timeline-lane").count(), (n) => n >= 1, 30_000);
+  const states = await page.getByTestId("timeline-state").evaluateAll((els) => els.map((e) => e.dataset.state));
+  return { first: seenFirst.trim(), firstRows, last: seenZero.trim(), chartDrawn, timelineLanes: lanes, timelineStates: states };
 });

@@ -79,6 +79,13 @@ std::vector<LagPoint> ClusterRefresher::lag_history(const std::string& group) co
   return {it->second.begin(), it->second.end()};
 }
 
+std::vector<TimelineEntry> ClusterRefresher::timeline(const std::string& group) const {
+  std::lock_guard lock(mutex_);
+  auto it = timelines_.find(group);
+  if (it == timelines_.end()) return {};
+  return {it->second.entries().begin(), it->second.entries().end()};
+}
+
 std::uint64_t ClusterRefresher::refresher_calls() const {
   std::lock_guard lock(mutex_);
   return refresher_calls_;
@@ -266,9 +273,12 @@ void ClusterRefresher::refresh_once() {
         auto& h = lag_history_[g.description.group_id];
         h.push_back({t, g.total_lag});
         while (!h.empty() && h.front().t_ms < t - lag_history_ms) h.pop_front();
+        timelines_[g.description.group_id].observe(t, g.description);
       }
       for (auto it = lag_history_.begin(); it != lag_history_.end();)
         it = next->group(it->first) ? std::next(it) : lag_history_.erase(it);
+      for (auto it = timelines_.begin(); it != timelines_.end();)
+        it = next->group(it->first) ? std::next(it) : timelines_.erase(it);
     }
     snapshot_ = next;
     listeners = listeners_;

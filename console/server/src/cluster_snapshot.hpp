@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "cluster_access.hpp"
+#include "group_timeline.hpp"
 #include "klab/client/admin.hpp"
 
 namespace klab::console {
@@ -86,6 +87,9 @@ class ClusterRefresher {
   std::shared_ptr<const Snapshot> snapshot() const;
   /// The group's total lag at each refresh of the last 30 minutes.
   std::vector<LagPoint> lag_history(const std::string& group) const;
+  /// The group's changes (state, members, assignment) seen by the refreshes of the last 30
+  /// minutes, oldest first.
+  std::vector<TimelineEntry> timeline(const std::string& group) const;
   /// Refreshes now (after a change made through the console) and waits for it, up to `timeout`.
   void refresh_now(std::chrono::milliseconds timeout);
   /// Cluster requests made by the refresher alone.
@@ -106,6 +110,7 @@ class ClusterRefresher {
   std::shared_ptr<const Snapshot> snapshot_;
   std::map<std::int32_t, BrokerState> known_brokers_;
   std::map<std::string, std::deque<LagPoint>> lag_history_;
+  std::map<std::string, GroupTimeline> timelines_;
   std::uint64_t refresher_calls_ = 0;
   std::vector<std::function<void(const Snapshot&)>> listeners_;
   std::unique_ptr<klab::client::Consumer> lookup_;  // ListOffsets for every partition at once

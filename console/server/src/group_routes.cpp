@@ -82,7 +82,8 @@ void add_group_routes(httplib::Server& server, ServerContext& ctx) {
                      "no consumer group '{}' is known to the cluster (as of the last refresh): "
                      "check the id in the group list",
                      id));
-               send_json(res, group_json(*g, ctx.refresher.lag_history(id)));
+               send_json(res,
+                         group_json(*g, ctx.refresher.lag_history(id), ctx.refresher.timeline(id)));
              }));
   server.Post(
       R"(/api/groups/([^/]+)/reset-offsets)",

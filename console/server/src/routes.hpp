@@ -26,7 +26,7 @@ void add_status_routes(httplib::Server& server,
 void add_topic_routes(httplib::Server& server, ServerContext& ctx);    // topics CRUD and configs
 void add_message_routes(httplib::Server& server, ServerContext& ctx);  // browse, tail, produce
 void add_group_routes(httplib::Server& server, ServerContext& ctx);
-void add_lessons_routes(httplib::Server& server, ServerContext& ctx);  // roadmap and guides
+void add_lessons_routes(httplib::Server& server, ServerContext& ctx);   // roadmap and guides
 void add_security_routes(httplib::Server& server, ServerContext& ctx);  // ACLs and SCRAM users
 /// Static files of the front end; registered last (it answers every other GET).
 void add_static_routes(httplib::Server& server, ServerContext& ctx);

@@ -162,7 +162,30 @@ json groups_json(const Snapshot& s) {
   return {{"groups", groups}};
 }
 
-json group_json(const GroupState& g, const std::vector<LagPoint>& history) {
+namespace {
+json timeline_json(const std::vector<TimelineEntry>& timeline) {
+  json out = json::array();
+  for (const auto& e : timeline) {
+    json members = json::array();
+    for (const auto& m : e.members)
+      members.push_back(
+          {{"member_id", m.member_id}, {"client_id", m.client_id}, {"partitions", m.partitions}});
+    json moved = json::array();
+    for (const auto& mv : e.moved)
+      moved.push_back({{"partition", mv.partition}, {"from", mv.from}, {"to", mv.to}});
+    out.push_back({{"t_ms", e.t_ms},
+                   {"state", e.state},
+                   {"members", members},
+                   {"joined", e.joined},
+                   {"left", e.left},
+                   {"moved", moved}});
+  }
+  return out;
+}
+}  // namespace
+
+json group_json(const GroupState& g, const std::vector<LagPoint>& history,
+                const std::vector<TimelineEntry>& timeline) {
   json members = json::array();
   for (const auto& m : g.description.members) {
     json assignment = json::array();
@@ -190,7 +213,8 @@ json group_json(const GroupState& g, const std::vector<LagPoint>& history) {
           {"members", members},
           {"offsets", offsets},
           {"total_lag", g.total_lag},
-          {"lag_history", lag_history}};
+          {"lag_history", lag_history},
+          {"timeline", timeline_json(timeline)}};
 }
 
 json metrics_json(const MetricsState& m) {

@@ -15,7 +15,9 @@ nlohmann::json topics_json(const Snapshot& snapshot, const MetricsState& metrics
                            bool include_internal);
 nlohmann::json partitions_json(const TopicState& topic);
 nlohmann::json groups_json(const Snapshot& snapshot);
-nlohmann::json group_json(const GroupState& group, const std::vector<LagPoint>& history);
+/// A group's detail; `timeline` is its rebalance timeline (ClusterRefresher::timeline).
+nlohmann::json group_json(const GroupState& group, const std::vector<LagPoint>& history,
+                          const std::vector<TimelineEntry>& timeline = {});
 nlohmann::json metrics_json(const MetricsState& metrics);
 nlohmann::json metrics_history_json(const std::vector<MetricsPoint>& history);
 

@@ -4,6 +4,7 @@ import { enc, get, post } from "../api.js";
 import { timeChart } from "../chart.js";
 import { h, replace } from "../dom.js";
 import { num } from "../format.js";
+import { rebalanceTimeline } from "../timeline.js";
 import { onEvent, readOnly, state } from "../state.js";
 import { bar, card, confirmTyped, guard, loading, showNotice, stat, stateBadge, table } from "../ui.js";
 
@@ -13,6 +14,7 @@ export function render({ params, setTitle }) {
   const head = h("div", loading());
   const chart = timeChart({ title: "Total lag (최근 30분)", testid: "lag-chart", height: 200, format: (v) => num(Math.round(v)) });
   const members = h("div");
+  const timeline = h("div");
   const offsets = h("div");
   const reset = h("div");
   const history = { t: [], lag: [] };
@@ -59,6 +61,7 @@ export function render({ params, setTitle }) {
       h("td.bar-cell", bar((o.lag ?? 0) / maxLag, o.lag ? "warn" : "ok")))),
     { "data-testid": "offsets-table" }));
 
+    replace(timeline, rebalanceTimeline(g.timeline ?? []));
     replace(reset, resetPanel(g, load, choice));
   };
 
@@ -72,6 +75,8 @@ export function render({ params, setTitle }) {
     el: h("div.page", { "data-testid": "group-page" }, head,
       card(null, chart.el, h("p.hint", "consumer가 따라잡으면 0으로 내려가고, producer가 더 빨리 쓰면 올라갑니다.")),
       h("div.grid-2", card("Partition별 offset", offsets), card("Member와 할당 (assignment)", members)),
+      card("Rebalance timeline (최근 30분)", timeline,
+        h("p.hint", "console이 refresh할 때마다 본 group의 state, member, 할당 중 바뀐 것만 남깁니다. 빨간 점선이 변화, 끊긴 lane은 나간 member입니다. 폭풍(7.3.2)은 state 띠가 줄무늬처럼 보입니다.")),
       reset),
     dispose: () => { off(); clearInterval(timer); chart.dispose(); },
   };
