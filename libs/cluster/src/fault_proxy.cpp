@@ -122,6 +122,10 @@ void FaultProxy::add_latency(int id, std::chrono::milliseconds latency) {
   add_toxic(id, "latency", json{{"latency", latency.count()}, {"jitter", 0}}.dump());
 }
 
+void FaultProxy::limit_bandwidth(int id, int kb_per_s) {
+  add_toxic(id, "bandwidth", json{{"rate", kb_per_s}}.dump());
+}
+
 void FaultProxy::black_hole(int id) {
   // Toxiproxy's "timeout" toxic with timeout 0 drops the data and never closes the connection.
   add_toxic(id, "timeout", R"({"timeout": 0})");

@@ -35,6 +35,8 @@ class FaultProxy {
   /// Every byte to and from node `id` waits `latency` more (each direction).
   /// Errors: ClusterError from the proxy's API.
   void add_latency(int id, std::chrono::milliseconds latency);
+  /// At most `kb_per_s` KB/s to and from node `id` (each direction). Errors: as add_latency.
+  void limit_bandwidth(int id, int kb_per_s);
   /// Node `id` answers nothing and closes nothing: what clients send is dropped, connections
   /// stay open (a firewall dropping packets, a dead NAT entry). Errors: as add_latency.
   void black_hole(int id);
