@@ -26,9 +26,10 @@ void add_resource(std::vector<std::string>& args, const AclBinding& b) {
       args.insert(args.end(), {"--transactional-id", b.resource_name});
       return;
     case AclResourceType::any:
+    case AclResourceType::unknown:
       break;
   }
-  throw ClusterError("an ACL binding needs one resource type, not ANY");
+  throw ClusterError("an ACL binding needs one known resource type, not ANY or UNKNOWN");
 }
 
 }  // namespace
