@@ -15,6 +15,7 @@ const W = 1000;
 const BAND = 18;
 const LANE = 22;
 const LABEL = 150;
+const MAX_LANES = 16;
 
 const short = (id) => (id.length > 22 ? `${id.slice(0, 12)}…${id.slice(-8)}` : id);
 
@@ -36,11 +37,16 @@ export function rebalanceTimeline(entries, now = Date.now()) {
   const x = (t) => LABEL + ((t - t0) / (t1 - t0)) * (W - LABEL);
   const ends = entries.map((e, i) => (i + 1 < entries.length ? entries[i + 1].t_ms : t1));
 
-  // Members in order of first appearance; each lane has a segment per entry it was in.
+  // Members in order of first appearance; each lane has a segment per entry it was in. A storm
+  // makes a new member id at every rejoin: only the MAX_LANES seen last get a lane.
+  const lastSeen = new Map();
+  entries.forEach((e, i) => e.members.forEach((m) => lastSeen.set(m.member_id, i)));
+  const recent = new Set([...lastSeen.entries()].sort((a, b) => b[1] - a[1]).slice(0, MAX_LANES).map(([id]) => id));
+  const hidden = lastSeen.size - recent.size;
   const lanes = [];
   const laneOf = new Map();
   entries.forEach((e) => e.members.forEach((m) => {
-    if (!laneOf.has(m.member_id)) {
+    if (recent.has(m.member_id) && !laneOf.has(m.member_id)) {
       laneOf.set(m.member_id, lanes.length);
       lanes.push(m);
     }
@@ -53,6 +59,7 @@ export function rebalanceTimeline(entries, now = Date.now()) {
     svg("title", `${time(e.t_ms)} ${e.state}`)));
     e.members.forEach((m) => {
       const lane = laneOf.get(m.member_id);
+      if (lane === undefined) return;
       shapes.push(svg("rect", { x: x(e.t_ms), y: BAND + 8 + lane * LANE, width: Math.max(1, x(ends[i]) - x(e.t_ms)),
         height: LANE - 6, rx: 3, fill: "var(--ok-soft)", stroke: "var(--ok)", "stroke-width": 0.5 },
       svg("title", `${m.member_id}\n${m.partitions.join(", ") || "partition 없음"}`)));
@@ -68,6 +75,7 @@ export function rebalanceTimeline(entries, now = Date.now()) {
   return h("div", { "data-testid": "timeline" },
     svg("svg", { viewBox: `0 0 ${W} ${height}`, width: "100%", role: "img", "data-testid": "timeline-svg",
       "aria-label": `rebalance timeline: ${entries.length - 1} changes` }, labels, shapes),
+    hidden > 0 ? h("p.hint", { "data-testid": "timeline-hidden" }, `member ${hidden}개는 더 이전에 떠나 lane을 생략했습니다(합계 ${lastSeen.size}개: rejoin할 때마다 새 member id).`) : null,
     h("div.muted.small", Object.entries(STATE_COLORS).map(([s, c]) =>
       h("span", { style: { marginRight: "12px" } }, h("span", { style: { display: "inline-block", width: "10px", height: "10px", background: c, marginRight: "4px" } }), s))),
     changes.length
