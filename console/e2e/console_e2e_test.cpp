@@ -293,6 +293,17 @@ TEST_F(ConsoleE2E, TuningGuideShowsItsBenchmarkChartsFromTheReportsFolder) {
   }
 }
 
+TEST_F(ConsoleE2E, TroubleshootingGuideShowsTheRebalanceTimelineScreenshot) {
+  KLAB_ROADMAP("7.3.2");
+  auto r =
+      run("guide_charts", {{"GUIDE", "lessons/p7_troubleshooting/README.md"}, {"MIN_IMAGES", "1"}});
+  ASSERT_TRUE(r.ok()) << describe(r);
+  auto images = r.result.value("charts", nlohmann::json::array());
+  ASSERT_EQ(images.size(), 1u) << describe(r);
+  EXPECT_EQ(images[0].value("src", ""), "/api/doc-images/console-rebalance-timeline.png");
+  EXPECT_GT(images[0].value("width", 0), 100) << "a picture that decoded: " << describe(r);
+}
+
 TEST_F(ConsoleE2E, ReadOnlyConsoleHidesCreateDeleteProduceAndResetControls) {
   KLAB_ROADMAP("1.2.2");
   const auto topic = unique_name("ui-ro");

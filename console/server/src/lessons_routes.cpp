@@ -148,20 +148,31 @@ fs::path guide_file(const ConsoleOptions& options, const std::string& rel) {
   return file;
 }
 
-// A chart the guides show: bench/reports/<name>.svg or .png, a plain file name only.
-fs::path report_image(const ConsoleOptions& options, const std::string& name) {
+// A picture the guides show: <dir>/<name>.svg or .png under the lab home (bench/reports for
+// charts, docs/images for screenshots), a plain file name only.
+fs::path guide_image(const ConsoleOptions& options, const std::string& dir,
+                     const std::string& name) {
   auto refuse = [&] {
-    return not_found(
-        fmt::format("no report image '{}': images are .svg or .png files in bench/reports/", name));
+    return not_found(fmt::format("no image '{}': images are .svg or .png files in {}/", name, dir));
   };
   bool plain = !name.empty() && name.front() != '.' &&
                std::all_of(name.begin(), name.end(), [](unsigned char c) {
                  return std::isalnum(c) || c == '_' || c == '-' || c == '.';
                });
   if (!plain || !(name.ends_with(".svg") || name.ends_with(".png"))) throw refuse();
-  auto file = options.roadmap_file.parent_path() / "bench" / "reports" / name;
+  auto file = options.roadmap_file.parent_path() / dir / name;
   if (!fs::is_regular_file(file)) throw refuse();
   return file;
+}
+
+void send_image(httplib::Response& res, const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  // Opened on its own, an SVG is a document of this origin: it may not run script.
+  res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_content(bytes.str(), file.extension() == ".svg" ? "image/svg+xml" : "image/png");
 }
 
 }  // namespace
@@ -178,17 +189,14 @@ void add_lessons_routes(httplib::Server& server, ServerContext& ctx) {
                text << in.rdbuf();
                res.set_content(text.str(), "text/markdown; charset=utf-8");
              }));
-  server.Get(
-      R"(/api/reports/(.+))", guarded([&ctx](const httplib::Request& req, httplib::Response& res) {
-        auto file = report_image(ctx.options, req.matches[1]);
-        std::ifstream in(file, std::ios::binary);
-        std::ostringstream bytes;
-        bytes << in.rdbuf();
-        // Opened on its own, an SVG is a document of this origin: it may not run script.
-        res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
-        res.set_header("X-Content-Type-Options", "nosniff");
-        res.set_content(bytes.str(), file.extension() == ".svg" ? "image/svg+xml" : "image/png");
-      }));
+  server.Get(R"(/api/reports/(.+))",
+             guarded([&ctx](const httplib::Request& req, httplib::Response& res) {
+               send_image(res, guide_image(ctx.options, "bench/reports", req.matches[1]));
+             }));
+  server.Get(R"(/api/doc-images/(.+))",
+             guarded([&ctx](const httplib::Request& req, httplib::Response& res) {
+               send_image(res, guide_image(ctx.options, "docs/images", req.matches[1]));
+             }));
 }
 
 }  // namespace klab::console

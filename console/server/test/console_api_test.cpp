@@ -508,6 +508,19 @@ TEST_F(ConsoleApi, ReportChartsAreServedAsImagesAndNothingElseFromTheReportsFold
   }
 }
 
+TEST_F(ConsoleApi, DocScreenshotsAreServedAsImagesAndNothingElseFromTheDocsFolder) {
+  auto png = console().get("/api/doc-images/console-rebalance-timeline.png");
+  ASSERT_EQ(png.status, 200) << png.text;
+  EXPECT_THAT(png.content_type, ::testing::StartsWith("image/png"));
+  EXPECT_EQ(png.text.substr(1, 3), "PNG");
+  for (std::string bad : {"/api/doc-images/console.md", "/api/doc-images/../console.md",
+                          "/api/doc-images/%2e%2e%2fconsole.md", "/api/doc-images/nope.png",
+                          "/api/doc-images/sub/x.png"}) {
+    auto r = console().get(bad);
+    EXPECT_EQ(r.status, 404) << bad << ": " << r.text;
+  }
+}
+
 TEST_F(ConsoleApi, EachRoadmapItemLinksTheGuideOfItsOwnSection) {
   auto r = console().get("/api/lessons");
   ASSERT_EQ(r.status, 200) << r.text;

@@ -30,13 +30,16 @@ export function render({ params, setTitle }) {
   return { el: h("div.page", h("div.toolbar", h("a.btn.btn-small", { href: "#/lessons" }, "← 학습 진도")), h("section.card", article)) };
 }
 
-/** Charts in bench/reports/ come from the console's /api/reports; no other image is fetched. */
+/** Charts in bench/reports/ and screenshots in docs/images/ come from the console's API; no
+ * other image is fetched. */
+const IMAGE_ROUTES = { "bench/reports/": "/api/reports/", "docs/images/": "/api/doc-images/" };
 function rewriteImages(root, from) {
   for (const img of root.querySelectorAll("img")) {
     const target = resolve(from, img.getAttribute("src") ?? "");
-    const name = target.startsWith("bench/reports/") ? target.slice("bench/reports/".length) : "";
+    const prefix = Object.keys(IMAGE_ROUTES).find((p) => target.startsWith(p));
+    const name = prefix ? target.slice(prefix.length) : "";
     if (/^[\w.-]+\.(svg|png)$/.test(name)) {
-      img.setAttribute("src", `/api/reports/${name}`);
+      img.setAttribute("src", `${IMAGE_ROUTES[prefix]}${name}`);
       img.setAttribute("data-testid", "guide-image");
     } else {
       img.removeAttribute("src");
