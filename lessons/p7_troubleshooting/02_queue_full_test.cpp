@@ -116,7 +116,7 @@ TEST_F(P7QueueFull, WaitingAndResendingOnQueueFullLosesAndDuplicatesNothing) {
       auto err = ledger.send(producer, "k");
       while (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
         ++queue_full;
-        std::this_thread::sleep_for(5ms);
+        std::this_thread::sleep_for(5ms);  // the application's pace, not a wait for a result
         err = ledger.resend(producer, seq);
       }
       if (err) ADD_FAILURE() << "send " << seq << ": " << err.to_string();

@@ -15,6 +15,7 @@
 #include "klab/cluster/managed_process.hpp"
 #include "klab/cluster/subprocess.hpp"
 #include "klab/testing/chaos_test.hpp"
+#include "klab/testing/polling_member.hpp"
 #include "klab/testing/records.hpp"
 #include "klab/testing/test_cluster.hpp"
 #include "klab/testing/topology.hpp"
@@ -24,44 +25,6 @@ using namespace std::chrono_literals;
 using klab::cluster::scaled;
 using klab::testing::cluster;
 using klab::testing::unique_name;
-
-// The in-process member that stays healthy; counts the rebalance events it lives through.
-class HealthyMember {
- public:
-  HealthyMember(const std::string& group, const std::string& topic, int session_timeout_ms) {
-    auto config = klab::testing::consumer_config(cluster().client_config(), group);
-    config.session_timeout_ms(session_timeout_ms).heartbeat_interval_ms(1000);
-    config.rebalance_listener(
-        [this](klab::client::Consumer&, const klab::client::RebalanceEvent&) { ++events_; });
-    consumer_ = std::make_unique<klab::client::Consumer>(config);
-    consumer_->subscribe({topic});
-    thread_ = std::jthread([this](std::stop_token stop) {
-      while (!stop.stop_requested()) consumer_->poll(100ms);
-    });
-  }
-  ~HealthyMember() {
-    thread_.request_stop();
-    thread_.join();
-    consumer_->close();
-  }
-  int events() const { return events_; }
-  /// Waits until it owns `partitions` and no rebalance event came for a second: the group's
-  /// Stable can be seen before this member's poll() has run the last callback.
-  bool await_quiet(std::size_t partitions) {
-    return klab::cluster::await_until(
-        [&] {
-          int seen = events_;
-          std::this_thread::sleep_for(1s);
-          return seen == events_ && consumer_->assignment().size() == partitions;
-        },
-        scaled(60s), 10ms);
-  }
-
- private:
-  std::unique_ptr<klab::client::Consumer> consumer_;
-  std::atomic<int> events_{0};
-  std::jthread thread_;
-};
 
 struct FreezeOutcome {
   std::size_t fewest_members = 0;  ///< the smallest member count seen during the pause
@@ -80,7 +43,10 @@ FreezeOutcome freeze_one_member(int session_timeout_ms, std::chrono::millisecond
     return g.state == "Stable" && g.members.size() == 2;
   };
 
-  HealthyMember healthy(group, topic, session_timeout_ms);
+  // The in-process member that stays healthy, counting the rebalance events it lives through.
+  auto config = klab::testing::consumer_config(cluster().client_config(), group);
+  config.session_timeout_ms(session_timeout_ms).heartbeat_interval_ms(1000);
+  klab::testing::PollingMember healthy(config, topic);
   auto dir = std::filesystem::temp_directory_path() / unique_name("member");
   std::filesystem::create_directories(dir);
   klab::cluster::ManagedProcess process(dir / "member.pid", "p7_member_process");
@@ -88,8 +54,8 @@ FreezeOutcome freeze_one_member(int session_timeout_ms, std::chrono::millisecond
       {P7_MEMBER_PROCESS, cluster().bootstrap(), group, topic, std::to_string(session_timeout_ms)},
       {.log_file = dir / "member.log", .die_with_parent = true});
   EXPECT_TRUE(klab::cluster::await_until(settled, scaled(60s), 200ms)) << "two members, Stable";
-  EXPECT_TRUE(healthy.await_quiet(2)) << "half of the 4 partitions each";
-  int before = healthy.events();
+  EXPECT_TRUE(healthy.await_settled(2, 1s, 60s)) << "half of the 4 partitions each";
+  int before = healthy.rebalance_events();
 
   ::kill(pid, SIGSTOP);
   FreezeOutcome out{.fewest_members = 2};
@@ -100,8 +66,8 @@ FreezeOutcome freeze_one_member(int session_timeout_ms, std::chrono::millisecond
   }
   ::kill(pid, SIGCONT);
   EXPECT_TRUE(klab::cluster::await_until(settled, scaled(60s), 200ms)) << "both members again";
-  EXPECT_TRUE(healthy.await_quiet(2));
-  out.rebalance_events = healthy.events() - before;
+  EXPECT_TRUE(healthy.await_settled(2, 1s, 60s));
+  out.rebalance_events = healthy.rebalance_events() - before;
   process.stop(10s);
   std::filesystem::remove_all(dir);
   return out;

@@ -6,6 +6,7 @@
 
 #include "console_test_support.hpp"
 #include "klab/client/consumer.hpp"
+#include "klab/testing/polling_member.hpp"
 #include "klab/testing/records.hpp"
 
 namespace {
@@ -14,28 +15,11 @@ using namespace std::chrono_literals;
 using klab::cluster::await_until;
 using klab::cluster::scaled;
 using klab::console::testing::json;
+using klab::testing::PollingMember;
 
-// A member with its own poll thread, so it keeps its place in the group.
-class PollingMember {
- public:
-  PollingMember(const std::string& group, const std::string& topic)
-      : consumer_(klab::testing::consumer_config(klab::testing::cluster().client_config(), group)) {
-    consumer_.subscribe({topic});
-    thread_ = std::jthread([this](std::stop_token stop) {
-      while (!stop.stop_requested()) consumer_.poll(100ms);
-    });
-  }
-  ~PollingMember() {
-    thread_.request_stop();
-    thread_.join();
-    consumer_.close();
-  }
-  std::string member_id() const { return consumer_.member_id(); }
-
- private:
-  klab::client::Consumer consumer_;
-  std::jthread thread_;
-};
+klab::client::Config member_config(const std::string& group) {
+  return klab::testing::consumer_config(klab::testing::cluster().client_config(), group);
+}
 
 // The index of the timeline entry whose "joined" (or "left") names `member`, or -1.
 int change_naming(const json& timeline, const std::string& key, const std::string& member) {
@@ -63,7 +47,7 @@ TEST(ConsoleTimeline, AJoiningAndALeavingMemberAreChangesNamingThePartitionsThat
   auto group = klab::testing::unique_name("timeline-g");
   ASSERT_EQ(console.post("/api/topics", json{{"name", topic}, {"partitions", 4}}).status, 201);
 
-  PollingMember first(group, topic);
+  PollingMember first(member_config(group), topic);
   json shown;
   auto group_has = [&](std::size_t members) {
     shown = console.get("/api/groups/" + group).body;
@@ -73,7 +57,7 @@ TEST(ConsoleTimeline, AJoiningAndALeavingMemberAreChangesNamingThePartitionsThat
   ASSERT_TRUE(await_until([&] { return group_has(1); }, scaled(60s), 200ms)) << shown.dump(2);
   std::string second_id;
   {
-    PollingMember second(group, topic);
+    PollingMember second(member_config(group), topic);
     ASSERT_TRUE(await_until([&] { return group_has(2); }, scaled(60s), 200ms)) << shown.dump(2);
     second_id = second.member_id();
     ASSERT_FALSE(second_id.empty());
