@@ -143,11 +143,7 @@ std::string LocalCluster::bootstrap() const {
 }
 
 std::string LocalCluster::proxied_bootstrap() const {
-  std::string out;
-  for (int id = 1; id <= spec_.nodes; ++id)
-    out += (id > 1 ? "," : "") + std::string(defaults::host) + ':' +
-           std::to_string(fault_proxy_port(id));
-  return out;
+  return defaults::bootstrap_for(spec_.nodes, fault_proxy_port(1));
 }
 
 std::uint16_t LocalCluster::via_proxy_port(int id) const {
