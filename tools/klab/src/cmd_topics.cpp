@@ -1,4 +1,4 @@
-// topics list|create|describe|delete
+// topics list|create|describe|delete|plan|apply
 #include <fmt/core.h>
 #include <fmt/ranges.h>
 
@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "context.hpp"
 #include "klab/client/admin.hpp"
+#include "klab/lab/topic_plan.hpp"
 
 namespace klab::cli {
 namespace {
@@ -110,10 +111,53 @@ void cmd_delete(const std::vector<std::string>& names) {
     throw CommandError(fmt::format("{} of {} topic(s) not deleted", failed, names.size()));
 }
 
+struct FileOptions {
+  std::string file;
+  bool allow_delete = false;
+  std::string prefix;
+};
+
+klab::lab::TopicPlan print_plan(klab::client::Admin& a, const FileOptions& o) {
+  auto desired = klab::lab::load_topics_file(o.file);
+  auto plan =
+      klab::lab::plan_topics(desired, klab::lab::observe_topics(a, 30s), o.allow_delete, o.prefix);
+  for (const auto& c : plan.changes)
+    fmt::print("  {:<15} {:<24} {}\n", klab::lab::to_string(c.kind), c.topic, c.detail);
+  fmt::print("{} change(s) to apply, {} topic(s) already as the file says.\n", plan.actions(),
+             plan.unchanged.size());
+  return plan;
+}
+
+void refuse_if_needed(const klab::lab::TopicPlan& plan) {
+  if (plan.refused())
+    throw CommandError(
+        "the file asks for what Kafka cannot do in place (see `refused` above); nothing was "
+        "applied");
+}
+
+void cmd_plan(const FileOptions& o) {
+  auto ctx = make_context();
+  auto a = admin(ctx);
+  refuse_if_needed(print_plan(a, o));
+}
+
+void cmd_apply(const FileOptions& o) {
+  auto ctx = make_context();
+  auto a = admin(ctx);
+  auto plan = print_plan(a, o);
+  refuse_if_needed(plan);
+  klab::lab::apply_topic_plan(
+      a, plan,
+      [](const auto& c) { fmt::print("applied: {} {}\n", klab::lab::to_string(c.kind), c.topic); },
+      30s);
+  fmt::print("Cluster matches {}.\n", o.file);
+}
+
 }  // namespace
 
 void add_topic_commands(CLI::App& app) {
-  auto* topics = app.add_subcommand("topics", "List, create, describe and delete topics");
+  auto* topics = app.add_subcommand(
+      "topics", "List, create, describe and delete topics; plan and apply a topics file");
   topics->require_subcommand(1);
 
   static bool internal = false;
@@ -140,6 +184,26 @@ void add_topic_commands(CLI::App& app) {
   auto* del = topics->add_subcommand("delete", "Delete topics and all their records");
   del->add_option("names", delete_names, "topic names")->required();
   del->callback([] { cmd_delete(delete_names); });
+
+  static FileOptions file;
+  const std::string shape =
+      "topics:\n  - name: orders\n    partitions: 6\n    replication_factor: 3\n    configs:\n"
+      "      retention.ms: \"604800000\"";
+  auto* plan = topics->add_subcommand(
+      "plan", "What `apply` would change to make the cluster match a topics file:\n" + shape);
+  auto* apply = topics->add_subcommand(
+      "apply", "Make the cluster match a topics file (creates, adds partitions, sets configs)");
+  for (auto* command : {plan, apply}) {
+    command->add_option("-f,--file", file.file, "the topics file (YAML)")
+        ->required()
+        ->check(CLI::ExistingFile);
+    command->add_flag("--allow-delete", file.allow_delete,
+                      "delete topics that are not in the file (with all their records)");
+    command->add_option("--prefix", file.prefix,
+                        "manage only topics whose names start with this; leave the rest alone");
+  }
+  plan->callback([] { cmd_plan(file); });
+  apply->callback([] { cmd_apply(file); });
 }
 
 }  // namespace klab::cli

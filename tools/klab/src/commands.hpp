@@ -12,7 +12,7 @@
 namespace klab::cli {
 
 void add_cluster_commands(CLI::App& app);  // up, down, status, reset
-void add_topic_commands(CLI::App& app);    // topics list|create|describe|delete
+void add_topic_commands(CLI::App& app);    // topics list|create|describe|delete|plan|apply
 void add_produce_command(CLI::App& app);
 void add_consume_command(CLI::App& app);
 void add_group_commands(CLI::App& app);  // groups list|describe|reset-offsets

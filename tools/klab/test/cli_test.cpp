@@ -284,6 +284,70 @@ TEST_F(KlabCliOnRunningLab, TopicsCreateListDescribeDelete) {
   EXPECT_NE(bad.output.find("key=value"), std::string::npos) << bad.output;
 }
 
+// 8.1.1: a topics file is the truth; plan shows the difference, apply makes it so, and what
+// Kafka cannot do in place (fewer partitions, another replication factor) is refused whole.
+TEST_F(KlabCliOnRunningLab, TopicsApplyMakesTheClusterMatchTheFileAndRefusesWhatKafkaCannotDo) {
+  ::testing::Test::RecordProperty("roadmap", "8.1.1");
+  auto file = home_->dir() / "topics.yaml";
+  auto write = [&](const std::string& orders_partitions, const std::string& retention) {
+    std::ofstream(file) << "topics:\n"
+                        << "  - name: gitops.orders\n    partitions: " << orders_partitions
+                        << "\n    replication_factor: 1\n    configs:\n      retention.ms: \""
+                        << retention << "\"\n"
+                        << "  - name: gitops.payments\n    partitions: 1\n"
+                        << "    replication_factor: 1\n";
+  };
+  write("3", "604800000");
+  auto args = [&](const char* verb, std::vector<std::string> more = {}) {
+    std::vector<std::string> a{"topics", verb, "-f", file.string(), "--prefix", "gitops."};
+    a.insert(a.end(), more.begin(), more.end());
+    return a;
+  };
+  auto first = home_->run(args("plan"));
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  EXPECT_NE(first.output.find("2 change(s) to apply"), std::string::npos) << first.output;
+  ASSERT_EQ(home_->run(args("apply")).exit_code, 0);
+  auto same = home_->run(args("plan"));
+  EXPECT_NE(same.output.find("0 change(s) to apply, 2 topic(s) already as the file says"),
+            std::string::npos)
+      << same.output;
+
+  write("6", "86400000");
+  auto grow = home_->run(args("apply"));
+  ASSERT_EQ(grow.exit_code, 0) << grow.output;
+  EXPECT_NE(grow.output.find("3 -> 6 partitions"), std::string::npos) << grow.output;
+  EXPECT_NE(grow.output.find("retention.ms: 604800000 -> 86400000"), std::string::npos)
+      << grow.output;
+  auto described = home_->run({"topics", "describe", "gitops.orders"});
+  EXPECT_NE(described.output.find("partitions 6"), std::string::npos) << described.output;
+
+  write("2", "86400000");
+  auto shrink = home_->run(args("apply"));
+  EXPECT_EQ(shrink.exit_code, 1) << shrink.output;
+  EXPECT_NE(shrink.output.find("6 -> 2 partitions: Kafka cannot remove partitions"),
+            std::string::npos)
+      << shrink.output;
+  EXPECT_NE(shrink.output.find("nothing was applied"), std::string::npos) << shrink.output;
+
+  ASSERT_EQ(home_->run({"topics", "create", "gitops.legacy"}).exit_code, 0);
+  write("6", "86400000");
+  auto kept = home_->run(args("apply"));
+  EXPECT_EQ(kept.exit_code, 0) << kept.output;
+  EXPECT_NE(kept.output.find("unmanaged       gitops.legacy"), std::string::npos) << kept.output;
+  EXPECT_NE(home_->run({"topics", "list"}).output.find("gitops.legacy"), std::string::npos);
+  auto deleted = home_->run(args("apply", {"--allow-delete"}));
+  EXPECT_EQ(deleted.exit_code, 0) << deleted.output;
+  EXPECT_NE(deleted.output.find("applied: delete gitops.legacy"), std::string::npos)
+      << deleted.output;
+
+  std::ofstream(file) << "topics:\n  - name: gitops.x\n    partitions: 1\n";
+  auto bad = home_->run(args("plan"));
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("topics.yaml:2: topic gitops.x has no replication_factor"),
+            std::string::npos)
+      << bad.output;
+}
+
 TEST_F(KlabCliOnRunningLab, ProduceWithKeyAndHeaderIsConsumedWithBoth) {
   ::testing::Test::RecordProperty("roadmap", "1.1.3");
   ASSERT_EQ(home_->run({"topics", "create", "cli-records"}).exit_code, 0);
