@@ -1,7 +1,7 @@
 // One node with the guard rails of 8.1.1: no automatic topic creation, and the lab's create-topic
 // policy (kafka/policy, compiled by scripts/setup) enforcing <domain>.<entity> names and at most
-// 24 partitions (`[.]`, not a backslash: server.properties would eat it). Every lesson of this binary names its topics "<Suite>.<test>-...", which the
-// convention admits.
+// 24 partitions (`[.]`, not a backslash: server.properties would eat it). Every lesson of this
+// binary names its topics "<Suite>.<test>-...", which the convention admits.
 #include "klab/testing/test_cluster.hpp"
 
 KLAB_TEST_CLUSTER(.nodes = 1,

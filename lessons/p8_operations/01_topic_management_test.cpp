@@ -111,7 +111,8 @@ TEST(P8PartitionGrowth, AddingPartitionsMovesAboutHalfTheKeysAndSplitsEachMovedK
   auto before = send_round();
   klab::client::Admin admin(cluster().client_config());
   admin.create_partitions(topic, 6, scaled(30s));
-  klab::testing::await_leader(topic, 5, [](int leader) { return leader >= 0; }, scaled(30s));
+  klab::testing::await_leader(
+      topic, 5, [](int leader) { return leader >= 0; }, scaled(30s));
   // The producer learns of the new partitions with its next metadata refresh; until then it
   // still hashes over 3. Wait until a probe key that must move has moved.
   std::string probe;
@@ -137,7 +138,8 @@ TEST(P8PartitionGrowth, AddingPartitionsMovesAboutHalfTheKeysAndSplitsEachMovedK
         klab::client::java_key_partition(key, 3) != klab::client::java_key_partition(key, 6);
   }
   auto report = ledger.reconcile(cluster().client_config(), scaled(60s));
-  std::cout << "3 -> 6 partitions: " << moved << " of " << keys << " keys moved\n" << report << "\n";
+  std::cout << "3 -> 6 partitions: " << moved << " of " << keys << " keys moved\n"
+            << report << "\n";
   EXPECT_EQ(moved, predicted) << "murmur2(key) % 6 decides, as the Java client does";
   EXPECT_GT(moved, keys / 4);
   EXPECT_LT(moved, keys * 3 / 4);

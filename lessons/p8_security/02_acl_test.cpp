@@ -74,6 +74,38 @@ TEST(P8Acl, ProduceIsRefusedUntilAWriteAclIsAddedAndRefusedAgainOnceItIsRemoved)
   EXPECT_EQ(klab::lessons::records_on(topic), records) << "only the allowed run wrote";
 }
 
+// 8.3.3's authorization row: a refusal is neither retriable nor fatal. Retrying cannot help and
+// the client stays usable: the fix is an ACL, after which the same producer writes.
+TEST(P8Acl, AnAuthorizationFailureIsNotRetriableNorFatalAndTheSameProducerWritesOnceAllowed) {
+  KLAB_ROADMAP("8.3.3");
+  KLAB_REQUIRE_LOCAL_CLUSTER();
+  auto topic = unique_name("acl-error-kind");
+  klab::testing::create_topic(topic, 1, 1);
+  auto config = as("alice").delivery_timeout_ms(10'000);
+  config.set("topic.metadata.refresh.interval.ms", "1000");
+  klab::client::Producer producer(config);
+  // Once librdkafka has seen the refusal in metadata, send() itself fails with it until the
+  // next refresh: either way the application is told the same error.
+  auto send = [&] {
+    try {
+      return producer.send_sync({.topic = topic, .value = "v"}, scaled(10s)).error;
+    } catch (const klab::KafkaException& e) {
+      return e.error();
+    }
+  };
+  auto refused = send();
+  std::cout << "| authorization | " << refused.name() << " | retriable " << refused.retriable()
+            << " | fatal " << refused.fatal() << " | add the ACL, then resend |\n";
+  EXPECT_EQ(refused.code(), RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) << refused.to_string();
+  EXPECT_FALSE(refused.retriable());
+  EXPECT_FALSE(refused.fatal());
+  auto write = allow("alice", AclOperation::write, AclResourceType::topic, topic);
+  grant(write);
+  EXPECT_TRUE(klab::cluster::await_until([&] { return !send(); }, scaled(30s), 500ms))
+      << "the same producer writes once the ACL is there";
+  revoke(write);
+}
+
 // What a consumer in `group` saw within a while: records read and the error codes it was told.
 struct ConsumeRun {
   int records = 0;

@@ -29,6 +29,9 @@ public final class TopicNamingPolicy implements CreateTopicPolicy {
   @Override
   public void validate(RequestMetadata request) throws PolicyViolationException {
     String topic = request.topic();
+    // The broker creates its internal topics (__consumer_offsets, __transaction_state) through
+    // the same policy: refusing them breaks every group and transaction.
+    if (topic.startsWith("__")) return;
     if (!namePattern.matcher(topic).matches())
       throw new PolicyViolationException(
           "Topic name '" + topic + "' does not follow the naming convention " + namePattern
