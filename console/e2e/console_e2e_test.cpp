@@ -304,6 +304,19 @@ TEST_F(ConsoleE2E, TroubleshootingGuideShowsTheRebalanceTimelineScreenshot) {
   EXPECT_GT(images[0].value("width", 0), 100) << "a picture that decoded: " << describe(r);
 }
 
+TEST_F(ConsoleE2E, DoctorPageShowsTheChecklistWithTheActiveControllerHealthy) {
+  KLAB_ROADMAP("8.3.4");
+  auto r = run("doctor", {});
+  ASSERT_TRUE(r.ok()) << describe(r);
+  auto checks = r.result.value("checks", nlohmann::json::array());
+  ASSERT_EQ(checks.size(), 9u) << describe(r);
+  std::map<std::string, std::string> status;
+  for (const auto& c : checks) status[c["cells"][1].get<std::string>()] = c.value("status", "");
+  EXPECT_EQ(status["active controller"], "ok") << describe(r);
+  EXPECT_EQ(status["offline partitions"], "ok") << describe(r);
+  EXPECT_TRUE(status.contains("consumer lag growing")) << describe(r);
+}
+
 TEST_F(ConsoleE2E, ReadOnlyConsoleHidesCreateDeleteProduceAndResetControls) {
   KLAB_ROADMAP("1.2.2");
   const auto topic = unique_name("ui-ro");

@@ -28,6 +28,7 @@ void add_message_routes(httplib::Server& server, ServerContext& ctx);  // browse
 void add_group_routes(httplib::Server& server, ServerContext& ctx);
 void add_lessons_routes(httplib::Server& server, ServerContext& ctx);   // roadmap and guides
 void add_security_routes(httplib::Server& server, ServerContext& ctx);  // ACLs and SCRAM users
+void add_doctor_routes(httplib::Server& server, ServerContext& ctx);    // the checklist (8.3.4)
 /// Static files of the front end; registered last (it answers every other GET).
 void add_static_routes(httplib::Server& server, ServerContext& ctx);
 

@@ -120,6 +120,19 @@ TEST_F(ConsoleApi, SecurityOfAClusterWithoutAuthorizerSaysSoAndListsNothing) {
   EXPECT_EQ(r.body["acls"], json::array());
 }
 
+TEST_F(ConsoleApi, DoctorRunsTheChecklistOnTheClusterAndRefusesABadInterval) {
+  KLAB_ROADMAP("8.3.4");
+  auto r = console().get("/api/doctor?interval_ms=500");
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["interval_ms"], 500);
+  ASSERT_EQ(r.body["checks"].size(), 9u) << r.text;
+  auto controller = find_by(r.body["checks"], "check", "active controller");
+  EXPECT_EQ(controller["status"], "ok") << r.text;
+  EXPECT_EQ(find_by(r.body["checks"], "check", "offline partitions")["status"], "ok") << r.text;
+  auto bad = console().get("/api/doctor?interval_ms=1");
+  EXPECT_EQ(bad.status, 400) << bad.text;
+}
+
 TEST_F(ConsoleApi, OverviewShowsTheClusterItsBrokerAndQuorum) {
   KLAB_ROADMAP("1.2.2");
   ASSERT_TRUE(console().await_refreshes(1, 30s));

@@ -38,13 +38,15 @@ QuorumStatus parse_quorum_status(const std::string& text) {
   if (auto v = field(text, "LeaderEpoch")) q.leader_epoch = std::stol(*v);
   if (auto v = field(text, "HighWatermark")) q.high_watermark = std::stol(*v);
   if (auto v = field(text, "MaxFollowerLag")) q.max_follower_lag = std::stol(*v);
+  if (auto v = field(text, "MaxFollowerLagTimeMs")) q.max_follower_lag_time_ms = std::stol(*v);
   if (auto v = field(text, "CurrentVoters")) q.voters = ids(*v);
   if (auto v = field(text, "CurrentObservers")) q.observers = ids(*v);
   return q;
 }
 
 QuorumStatus describe_quorum(const KafkaRuntime& runtime, const std::string& bootstrap,
-                             const std::optional<std::filesystem::path>& command_config) {
+                             const std::optional<std::filesystem::path>& command_config,
+                             std::chrono::milliseconds timeout) {
   std::vector<std::string> args{"--bootstrap-server", bootstrap};
   if (command_config) {
     args.push_back("--command-config");
@@ -52,7 +54,7 @@ QuorumStatus describe_quorum(const KafkaRuntime& runtime, const std::string& boo
   }
   args.push_back("describe");
   args.push_back("--status");
-  auto r = runtime.run_tool("org.apache.kafka.tools.MetadataQuorumCommand", args, scaled(60s));
+  auto r = runtime.run_tool("org.apache.kafka.tools.MetadataQuorumCommand", args, scaled(timeout));
   if (r.exit_code != 0)
     throw ClusterError("kafka-metadata-quorum failed against " + bootstrap +
                            (r.timed_out ? " (timed out)" : "") + ": is the cluster up?",

@@ -23,6 +23,7 @@ TEST(QuorumStatusParse, ReadsLeaderEpochAndEveryVoter) {
   EXPECT_EQ(q.leader_epoch, 7);
   EXPECT_EQ(q.high_watermark, 1234);
   EXPECT_EQ(q.max_follower_lag, 3);
+  EXPECT_EQ(q.max_follower_lag_time_ms, 12);
   EXPECT_EQ(q.voters, (std::vector<int>{1, 2, 3}));
   EXPECT_TRUE(q.observers.empty());
 }

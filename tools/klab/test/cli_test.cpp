@@ -348,6 +348,33 @@ TEST_F(KlabCliOnRunningLab, TopicsApplyMakesTheClusterMatchTheFileAndRefusesWhat
       << bad.output;
 }
 
+// 8.3.4: the checklist exits 0 on a healthy lab, and 1 with the finding and its fix.
+TEST_F(KlabCliOnRunningLab, DoctorPassesAHealthyLabAndExitsOneWithTheFixForEachProblem) {
+  ::testing::Test::RecordProperty("roadmap", "8.3.4");
+  auto healthy = home_->run({"doctor", "--interval", "1s", "--max-disk-use", "1"});
+  EXPECT_EQ(healthy.exit_code, 0) << healthy.output;
+  for (const char* check : {"under-replicated partitions", "offline partitions", "under min ISR",
+                            "active controller", "quorum lag", "ISR shrink/expand",
+                            "request handler idle", "disk use", "consumer lag growing"})
+    EXPECT_NE(healthy.output.find(check), std::string::npos) << check << "\n" << healthy.output;
+  EXPECT_NE(healthy.output.find("✅ active controller"), std::string::npos) << healthy.output;
+
+  auto full = home_->run({"doctor", "--interval", "500ms", "--max-disk-use", "0", "--json"});
+  EXPECT_EQ(full.exit_code, 1) << full.output;
+  auto json_start = full.output.find('[');
+  ASSERT_NE(json_start, std::string::npos) << full.output;
+  auto findings = nlohmann::json::parse(
+      full.output.substr(json_start, full.output.rfind(']') - json_start + 1));
+  ASSERT_EQ(findings.size(), 9u);
+  EXPECT_EQ(findings[7]["check"], "disk use");
+  EXPECT_EQ(findings[7]["status"], "fail");
+  EXPECT_NE(findings[7]["fix"].get<std::string>().find("retention"), std::string::npos);
+  EXPECT_NE(full.output.find("the checklist found problems"), std::string::npos) << full.output;
+
+  auto bad = home_->run({"doctor", "--max-disk-use", "2"});
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+}
+
 TEST_F(KlabCliOnRunningLab, ProduceWithKeyAndHeaderIsConsumedWithBoth) {
   ::testing::Test::RecordProperty("roadmap", "1.1.3");
   ASSERT_EQ(home_->run({"topics", "create", "cli-records"}).exit_code, 0);
@@ -895,8 +922,8 @@ TEST_F(KlabCliOnRunningLab, RollingRestartDrillRebalancesEveryInstanceUntilMembe
   auto dynamic = home_->run({"drill", "check", "rolling-restart"});
   EXPECT_EQ(dynamic.exit_code, 1) << dynamic.output;
   std::smatch m;
-  ASSERT_TRUE(std::regex_search(dynamic.output, m,
-                                std::regex(R"(went through (\d+) rebalance\(s\) and gave up (\d+))")))
+  ASSERT_TRUE(std::regex_search(
+      dynamic.output, m, std::regex(R"(went through (\d+) rebalance\(s\) and gave up (\d+))")))
       << dynamic.output;
   EXPECT_GE(std::stoi(m[1]), 3) << "at least one per restart: " << dynamic.output;
   EXPECT_GT(std::stoi(m[2]), 0) << dynamic.output;

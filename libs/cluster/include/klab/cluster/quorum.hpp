@@ -1,6 +1,7 @@
 #pragma once
 // The KRaft quorum as Kafka's own kafka-metadata-quorum tool reports it: librdkafka has no
 // DescribeQuorum call, and the tool works against any cluster, secured or not.
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -15,7 +16,8 @@ struct QuorumStatus {
   int leader_id = -1;
   long leader_epoch = -1;
   long high_watermark = -1;
-  long max_follower_lag = -1;
+  long max_follower_lag = -1;          ///< records the furthest voter or observer trails by
+  long max_follower_lag_time_ms = -1;  ///< how long since that follower last caught up
   std::vector<int> voters;
   std::vector<int> observers;
 };
@@ -26,7 +28,10 @@ QuorumStatus parse_quorum_status(const std::string& text);
 
 /// Runs the tool against `bootstrap` (with an optional client properties file).
 /// Throws ClusterError with the tool's output when it fails.
+/// `timeout` (scaled by KLAB_TIMEOUT_MULTIPLIER) ends a tool that gets no answer, e.g. while
+/// the quorum has no leader.
 QuorumStatus describe_quorum(const KafkaRuntime& runtime, const std::string& bootstrap,
-                             const std::optional<std::filesystem::path>& command_config = {});
+                             const std::optional<std::filesystem::path>& command_config = {},
+                             std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
 }  // namespace klab::cluster
