@@ -22,14 +22,13 @@
 #include "klab/client/producer.hpp"
 #include "klab/cluster/await.hpp"
 #include "klab/cluster/cluster_spec.hpp"
-#include "klab/cluster/lab_paths.hpp"
 #include "klab/cluster/local_cluster.hpp"
-#include "klab/cluster/ports.hpp"
 #include "klab/cluster/subprocess.hpp"
 #include "klab/framework/core/kafka_template.hpp"
 #include "klab/framework/listener/dead_letter_publishing_recoverer.hpp"
 #include "klab/framework/listener/error_handler.hpp"
 #include "klab/framework/listener/listener_container.hpp"
+#include "klab/testing/extra_cluster.hpp"
 #include "klab/testing/record_matchers.hpp"
 #include "klab/testing/records.hpp"
 #include "klab/testing/test_cluster.hpp"
@@ -138,40 +137,10 @@ TEST(P6EmbeddedKafka, ConsumeUntilAndMatchersCheckWhatLandedOnTheTopic) {
   std::cout << '\n';
 }
 
-// A second, throwaway real cluster standing in for Docker Compose's or a Testcontainers one.
-class SecondCluster {
- public:
-  SecondCluster() {
-    auto paths = klab::cluster::LabPaths::discover();
-    auto port = klab::cluster::find_free_port_block(1);
-    if (!port) throw std::runtime_error("no free loopback port for the second cluster");
-    std::string pattern = (std::filesystem::temp_directory_path() / "klab-p6-ext-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("cannot create " + pattern);
-    dir_ = pattern;
-    klab::cluster::ClusterSpec spec;
-    spec.nodes = 1;
-    spec.first_client_port = *port;
-    spec.state_dir = dir_;
-    spec.die_with_parent = true;
-    local_ = std::make_unique<klab::cluster::LocalCluster>(paths, spec);
-    local_->up();
-  }
-  ~SecondCluster() {
-    local_->down(10s);
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-  std::string bootstrap() const { return local_->bootstrap(); }
-
- private:
-  std::filesystem::path dir_;
-  std::unique_ptr<klab::cluster::LocalCluster> local_;
-};
-
 TEST(P6ExternalCluster, SameLessonBinaryRunsAgainstAClusterNamedByKlabBootstrap) {
   KLAB_ROADMAP("6.3.2 env.testcontainers");
-  KLAB_REQUIRE_LOCAL_CLUSTER();  // it starts a second cluster from the lab's Kafka install
-  SecondCluster external;
+  KLAB_REQUIRE_LOCAL_CLUSTER();          // it starts a second cluster from the lab's Kafka install
+  klab::testing::ExtraCluster external;  // stands in for Docker Compose's or a Testcontainers one
   const std::string filter = "P1Offsets.OffsetsCountUpFromZeroWithinAPartition";
   // What a Docker Compose user types: KLAB_BOOTSTRAP=localhost:9092 build/.../p1_concepts_test
   auto result = klab::cluster::run_command(
