@@ -7,8 +7,11 @@ namespace klab::cluster {
 /// Where the lab's files are. The home is the repository root: $KLAB_HOME if set, else the
 /// first parent of the running executable (then of the working directory) holding kafka/pom.xml.
 struct LabPaths {
-  std::filesystem::path home;          ///< repository root
-  std::filesystem::path kafka_libs;    ///< .klab/kafka/libs: jars copied by scripts/setup
+  std::filesystem::path home;        ///< repository root
+  std::filesystem::path kafka_libs;  ///< .klab/kafka/libs: jars copied by scripts/setup
+  /// .klab/kafka-previous/libs: the older Kafka of kafka/previous/pom.xml (upgrade lesson,
+  /// MirrorMaker 2)
+  std::filesystem::path kafka_previous_libs;
   std::filesystem::path config_dir;    ///< kafka/config: node template, log4j2 config
   std::filesystem::path state_dir;     ///< .klab/state/cluster: node data and logs of `klab up`
                                        ///< ($KLAB_STATE_DIR for a second lab beside it)
