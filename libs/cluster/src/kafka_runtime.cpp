@@ -45,10 +45,12 @@ int java_major(const std::string& java) {
 
 }  // namespace
 
-KafkaRuntime KafkaRuntime::locate(const LabPaths& paths) {
+KafkaRuntime KafkaRuntime::locate(const LabPaths& paths) { return locate(paths, paths.kafka_libs); }
+
+KafkaRuntime KafkaRuntime::locate(const LabPaths& paths, const fs::path& libs) {
   KafkaRuntime rt;
   rt.java_ = find_java();
-  rt.libs_ = paths.kafka_libs;
+  rt.libs_ = libs;
   rt.config_dir_ = paths.config_dir;
   std::error_code ec;
   if (fs::is_directory(rt.libs_, ec)) {

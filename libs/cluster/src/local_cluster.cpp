@@ -290,7 +290,31 @@ std::map<std::string, std::string> LocalCluster::node_overrides(int id) const {
   return properties;
 }
 
-void LocalCluster::format(const KafkaRuntime& rt, const Progress& progress) {
+KafkaRuntime LocalCluster::runtime_for(int id) const {
+  auto libs = read_file(node_dir(id) / "kafka-libs");
+  while (!libs.empty() && (libs.back() == '\n' || libs.back() == ' ')) libs.pop_back();
+  return libs.empty() ? KafkaRuntime::locate(paths_) : KafkaRuntime::locate(paths_, libs);
+}
+
+void LocalCluster::set_node_kafka_libs(int id, const std::optional<fs::path>& libs) {
+  check_id(id);
+  auto file = node_dir(id) / "kafka-libs";
+  std::error_code ec;
+  if (!libs) {
+    fs::remove(file, ec);
+    return;
+  }
+  KafkaRuntime::locate(paths_, *libs);  // refuses a folder without Kafka's jars
+  fs::create_directories(node_dir(id));
+  std::ofstream(file) << libs->string() << '\n';
+}
+
+std::string LocalCluster::node_kafka_version(int id) const {
+  check_id(id);
+  return runtime_for(id).kafka_version();
+}
+
+void LocalCluster::format(const KafkaRuntime& /*lab_runtime*/, const Progress& progress) {
   if (cluster_id_.empty()) cluster_id_ = random_cluster_id();
   std::vector<std::string> scram;
   if (spec_.secure) scram = scram_format_arguments(security());
@@ -307,7 +331,8 @@ void LocalCluster::format(const KafkaRuntime& rt, const Progress& progress) {
         std::vector<std::string> args{"format", "-t", cluster_id_, "-c",
                                       (node_dir(id) / "server.properties").string()};
         args.insert(args.end(), scram.begin(), scram.end());
-        results[id - 1] = rt.run_tool("kafka.tools.StorageTool", args, scaled(120s));
+        // The node's own version formats it: its metadata.version is that release's.
+        results[id - 1] = runtime_for(id).run_tool("kafka.tools.StorageTool", args, scaled(120s));
       } catch (const std::exception& e) {
         failures[id - 1] = e.what();
       }
@@ -349,8 +374,9 @@ void LocalCluster::check_ports_free() const {
     if (!read_pid(id)) check_node_ports_free(id);
 }
 
-void LocalCluster::spawn_node(const KafkaRuntime& rt, int id) {
-  write_node_config(id);  // re-rendered each start so template changes apply
+void LocalCluster::spawn_node(const KafkaRuntime& lab_runtime, int id) {
+  write_node_config(id);      // re-rendered each start so template changes apply
+  auto rt = runtime_for(id);  // the node's Kafka version; the exporter agent is the lab's
   int heap = spec_.heap_mb ? spec_.heap_mb : (spec_.nodes == 1 ? 768 : 512);
   std::vector<std::string> argv{rt.java(), "-Xms" + std::to_string(heap / 2) + "m",
                                 "-Xmx" + std::to_string(heap) + "m"};
@@ -373,7 +399,7 @@ void LocalCluster::spawn_node(const KafkaRuntime& rt, int id) {
        "-Dlog4j2.configurationFile=" + (paths_.config_dir / "log4j2.properties").string(),
        "-Dkafka.logs.dir=" + (node_dir(id) / "logs").string(),
        // Broker metrics over HTTP on loopback only; the YAML picks and names the MBeans.
-       "-javaagent:" + rt.jmx_agent_jar().string() + '=' + defaults::host + ':' +
+       "-javaagent:" + lab_runtime.jmx_agent_jar().string() + '=' + defaults::host + ':' +
            std::to_string(metrics_port(id)) + ':' + jmx_exporter_config(paths_).string(),
        "-cp", rt.classpath(), "kafka.Kafka", (node_dir(id) / "server.properties").string()});
   node_process(id).start(argv, {.log_file = node_dir(id) / "logs" / "stdout.log",

@@ -26,6 +26,9 @@ ExtraCluster::ExtraCluster(Options options) {
     spec.die_with_parent = true;
     spec.light_jvm = true;
     local_ = std::make_unique<klab::cluster::LocalCluster>(paths, spec);
+    if (options.kafka_libs)
+      for (int id = 1; id <= options.nodes; ++id)
+        local_->set_node_kafka_libs(id, options.kafka_libs);
     try {
       local_->up();
       return;

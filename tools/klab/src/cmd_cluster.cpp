@@ -33,6 +33,7 @@ struct UpOptions {
   int console_port = 0;  // 0: the port the lab's console used last, else 8080
   bool no_console = false;
   bool secure = false;
+  std::string kafka_version = "pinned";  // or "previous": kafka/previous/pom.xml (8.1.3)
 };
 
 void refuse_when_external(const Context& ctx, const char* command) {
@@ -99,6 +100,15 @@ void cmd_up(const UpOptions& o) {
   if (o.nodes != 0 && o.nodes != 1 && o.nodes != 3)
     throw CommandError(fmt::format("--nodes must be 1 or 3, not {}", o.nodes), 2);
   auto lab = open_lab(ctx, o.nodes, o.port, o.secure);
+  if (o.kafka_version == "previous") {
+    if (lab.formatted())
+      throw CommandError(
+          "--kafka-version previous applies to a new lab only: this one exists already "
+          "(`klab reset --yes` first, or `klab upgrade --rollback` to move its nodes back)",
+          2);
+    for (int id = 1; id <= lab.node_count(); ++id)
+      lab.set_node_kafka_libs(id, ctx.paths.kafka_previous_libs);
+  }
   auto start_console = [&]() -> std::optional<ConsoleProcess> {
     if (o.no_console) return std::nullopt;
     fmt::print("  starting the console\n");
@@ -161,12 +171,13 @@ void print_local_nodes(const Context& ctx) {
     return;
   }
   fmt::print("Lab nodes ({}; cluster id {}):\n", ctx.paths.state_dir.string(), lab.cluster_id());
-  fmt::print("  {:<5} {:<17} {:<17} {:<33} {:<8} {}\n", "node", "client", "controller",
-             "metrics (JMX exporter)", "pid", "state");
+  fmt::print("  {:<5} {:<17} {:<17} {:<33} {:<8} {:<7} {}\n", "node", "client", "controller",
+             "metrics (JMX exporter)", "pid", "kafka", "state");
   for (const auto& n : lab.nodes())
-    fmt::print("  {:<5} 127.0.0.1:{:<7} 127.0.0.1:{:<7} {:<33} {:<8} {}\n", n.id, n.client_port,
-               n.controller_port, fmt::format("http://127.0.0.1:{}/metrics", n.metrics_port),
-               n.running ? std::to_string(n.pid) : "-",
+    fmt::print("  {:<5} 127.0.0.1:{:<7} 127.0.0.1:{:<7} {:<33} {:<8} {:<7} {}\n", n.id,
+               n.client_port, n.controller_port,
+               fmt::format("http://127.0.0.1:{}/metrics", n.metrics_port),
+               n.running ? std::to_string(n.pid) : "-", lab.node_kafka_version(n.id),
                n.paused    ? std::string("paused")
                : n.running ? std::string("running")
                : n.died    ? fmt::format("died (see node-{}/logs/stdout.log)", n.id)
@@ -215,6 +226,10 @@ void add_cluster_commands(CLI::App& app) {
   c_up->add_flag("--secure", up.secure,
                  "SASL/SCRAM, TLS and mTLS listeners with ACLs (keys and client properties in "
                  ".klab/security); a plaintext lab must be reset first");
+  c_up->add_option("--kafka-version", up.kafka_version,
+                   "a new lab's Kafka: pinned (kafka/pom.xml, default) or previous "
+                   "(kafka/previous/pom.xml), the start of `klab upgrade`")
+      ->check(CLI::IsMember({"pinned", "previous"}));
   c_up->callback([] { cmd_up(up); });
 
   app.add_subcommand("down", "Stop every node (data is kept)")->callback([] { cmd_down(); });

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   klab::cli::add_security_commands(app);
   klab::cli::add_drill_commands(app);
   klab::cli::add_doctor_command(app);
+  klab::cli::add_upgrade_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

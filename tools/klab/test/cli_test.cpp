@@ -60,7 +60,7 @@ TEST_F(KlabCli, HelpListsEveryCommand) {
   auto r = home.run({"--help"});
   EXPECT_EQ(r.exit_code, 0);
   for (auto cmd : {"up", "down", "status", "reset", "topics", "produce", "consume", "groups",
-                   "progress", "perf", "console"})
+                   "progress", "perf", "console", "doctor", "upgrade", "drill"})
     EXPECT_NE(r.output.find(cmd), std::string::npos) << cmd;
 }
 
@@ -224,6 +224,50 @@ TEST_F(KlabCli, ResetNeedsConfirmationAndARunningLabRefusesIt) {
   auto r = home.run({"reset"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.output.find("--yes"), std::string::npos) << r.output;
+}
+
+// 8.1.3 by hand: a lab on the previous Kafka, upgraded, rolled back, upgraded and finalized;
+// after that a rollback is refused with the reason.
+TEST_F(KlabCli, UpgradeRollsTheLabForwardAndBackUntilFinalizeThenRefusesTheRollback) {
+  ::testing::Test::RecordProperty("roadmap", "8.1.3");
+  LabHome home;
+  auto port = std::to_string(free_port());
+  auto up = home.run(
+      {"up", "--nodes", "1", "--port", port, "--no-console", "--kafka-version", "previous"});
+  ASSERT_EQ(up.exit_code, 0) << up.output;
+  auto version_of_node_1 = [&] {
+    auto status = home.run({"status"});
+    std::smatch m;
+    static const std::regex re(R"(\n  1 +\S+ +\S+ +\S+ +\d+ +(\S+) +running)");
+    return std::regex_search(status.output, m, re) ? m[1].str() : "? " + status.output;
+  };
+  EXPECT_EQ(version_of_node_1(), "4.3.1");
+
+  auto forward = home.run({"upgrade"});
+  ASSERT_EQ(forward.exit_code, 0) << forward.output;
+  EXPECT_NE(forward.output.find("metadata.version is still 4.3-IV0"), std::string::npos)
+      << forward.output;
+  EXPECT_EQ(version_of_node_1().substr(0, 4), "4.4.");
+  auto back = home.run({"upgrade", "--rollback"});
+  ASSERT_EQ(back.exit_code, 0) << back.output;
+  EXPECT_EQ(version_of_node_1(), "4.3.1");
+
+  auto early = home.run({"upgrade", "--finalize"});
+  EXPECT_EQ(early.exit_code, 1) << early.output;
+  EXPECT_NE(early.output.find("node 1 still runs Kafka 4.3.1"), std::string::npos) << early.output;
+  ASSERT_EQ(home.run({"upgrade"}).exit_code, 0);
+  auto final = home.run({"upgrade", "--finalize"});
+  ASSERT_EQ(final.exit_code, 0) << final.output;
+  EXPECT_NE(final.output.find("metadata.version 4.3-IV0 -> 4.4-IV"), std::string::npos)
+      << final.output;
+  auto refused = home.run({"upgrade", "--rollback"});
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_NE(refused.output.find("a rollback is refused"), std::string::npos) << refused.output;
+  EXPECT_EQ(version_of_node_1().substr(0, 4), "4.4.") << "the refusal changed nothing";
+
+  auto again = home.run({"up", "--kafka-version", "previous", "--no-console"});
+  EXPECT_EQ(again.exit_code, 2) << again.output;
+  EXPECT_NE(again.output.find("applies to a new lab only"), std::string::npos) << again.output;
 }
 
 // One running 1-node lab shared by the commands that only read and write records.

@@ -30,9 +30,13 @@ class LabHome {
     fs::copy_file(source_dir / "kafka" / "pom.xml", dir_ / "kafka" / "pom.xml");
     fs::create_directory_symlink(source_dir / "kafka" / "config", dir_ / "kafka" / "config");
     fs::create_directories(dir_ / ".klab" / "kafka");
-    if (with_jars)
+    if (with_jars) {
       fs::create_directory_symlink(source_dir / ".klab" / "kafka" / "libs",
                                    dir_ / ".klab" / "kafka" / "libs");
+      fs::create_directories(dir_ / ".klab" / "kafka-previous");  // for `klab upgrade`
+      fs::create_directory_symlink(source_dir / ".klab" / "kafka-previous" / "libs",
+                                   dir_ / ".klab" / "kafka-previous" / "libs");
+    }
     fs::copy_file(source_dir / "roadmap.json", dir_ / "roadmap.json");
     // Programs set-up installed (Toxiproxy for the network drill).
     fs::create_directories(dir_ / ".klab" / "tools");

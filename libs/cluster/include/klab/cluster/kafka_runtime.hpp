@@ -15,6 +15,8 @@ class KafkaRuntime {
   /// Finds java ($JAVA_HOME/bin/java, else PATH) and the jars under paths.kafka_libs.
   /// Throws ClusterError naming what is missing and how to install it.
   static KafkaRuntime locate(const LabPaths& paths);
+  /// The same with the jars of `libs` (another Kafka version, e.g. paths.kafka_previous_libs).
+  static KafkaRuntime locate(const LabPaths& paths, const std::filesystem::path& libs);
 
   const std::string& java() const { return java_; }
   /// The classpath: every jar in the libs folder.

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,14 @@ class LocalCluster {
   /// Errors: ClusterError for an unknown node or a file that cannot be written.
   void set_node_overrides(int id, const std::map<std::string, std::string>& properties);
   std::map<std::string, std::string> node_overrides(int id) const;  ///< Errors: none
+  /// The Kafka jars node `id` runs from its next start on (and formats with, before the first
+  /// start): a folder such as paths.kafka_previous_libs, or nullopt for the lab's own
+  /// (paths.kafka_libs). Kept in the node's folder: a rolling upgrade or rollback is one node
+  /// at a time. Errors: ClusterError for an unknown node or a folder without Kafka's jars.
+  void set_node_kafka_libs(int id, const std::optional<std::filesystem::path>& libs);
+  /// The Kafka version node `id` runs (or will run) with. Errors: ClusterError as
+  /// KafkaRuntime::locate.
+  std::string node_kafka_version(int id) const;
 
   /// Waits until all running nodes' brokers are registered (throws ClusterError on timeout).
   void await_brokers(int expected, std::chrono::milliseconds timeout);
@@ -113,6 +122,7 @@ class LocalCluster {
   void format(const KafkaRuntime& rt, const Progress& progress);
   void write_node_config(int id) const;
   std::filesystem::path node_overrides_file(int id) const;
+  KafkaRuntime runtime_for(int id) const;
   void spawn_node(const KafkaRuntime& rt, int id);
   void check_ports_free() const;
   void check_alive_or_throw(int id) const;

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "klab/client/config.hpp"
@@ -18,6 +19,8 @@ class ExtraCluster {
   struct Options {
     int nodes = 1;
     std::map<std::string, std::string> broker_properties;
+    /// Every node's Kafka jars (e.g. LabPaths::kafka_previous_libs); empty: the lab's own.
+    std::optional<std::filesystem::path> kafka_libs;
   };
   /// Formats and starts the cluster. Errors: ClusterError from LocalCluster::up().
   explicit ExtraCluster(Options options);
