@@ -108,6 +108,13 @@ void TestCluster::start() {
         std::make_unique<klab::cluster::FaultProxy>(paths, *local_, state_dir_ / "fault-proxy");
     fault_proxy_->start(/*die_with_parent=*/true);
   }
+  if (request_.registry) {
+    auto port = klab::cluster::find_free_port_block(1, 30000);
+    if (!port) throw klab::cluster::ClusterError("no free loopback port for the schema registry");
+    registry_ =
+        std::make_unique<klab::cluster::SchemaRegistry>(paths, *port, state_dir_ / "registry");
+    registry_->start(/*die_with_parent=*/true);
+  }
   // The binary's own cluster: the lab's admin.properties (of a secured `klab up`) is not its.
   if (!std::getenv("KLAB_CLIENT_PROPERTIES")) target_.properties_file.reset();
   auto ms =
@@ -122,6 +129,8 @@ void TestCluster::stop(bool keep_files) {
   if (!local_) return;
   if (fault_proxy_) fault_proxy_->stop();
   fault_proxy_.reset();
+  if (registry_) registry_->stop();
+  registry_.reset();
   local_->down(10s);
   if (keep_files) {
     klab::client::log(klab::client::LogLevel::notice, "klab",
@@ -137,6 +146,12 @@ klab::client::Config TestCluster::client_config() const {
   if (local_ && local_->secure())
     return client_config_as("admin", klab::cluster::SecureListener::mtls);  // see probe_properties
   return klab::cluster::client_config(target_);
+}
+
+std::string TestCluster::registry_url() const {
+  if (registry_) return registry_->ccompat_url();
+  const char* url = std::getenv("KLAB_REGISTRY_URL");
+  return url ? url : "";
 }
 
 klab::cluster::FaultProxy& TestCluster::fault_proxy() {

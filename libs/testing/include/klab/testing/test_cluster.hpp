@@ -11,6 +11,7 @@
 #include "klab/cluster/cluster_spec.hpp"
 #include "klab/cluster/fault_proxy.hpp"
 #include "klab/cluster/local_cluster.hpp"
+#include "klab/cluster/schema_registry.hpp"
 #include "klab/cluster/target.hpp"
 #include "klab/testing/skip.hpp"
 
@@ -29,6 +30,9 @@ struct ClusterRequest {
   /// proxied_client_config() go through it, and fault_proxy() puts latency or a black hole
   /// before one broker.
   bool fault_proxy = false;
+  /// The lab's schema registry (Apicurio, in memory) beside the cluster; registry_url() names
+  /// its Confluent-compatible API. Against an external cluster, $KLAB_REGISTRY_URL.
+  bool registry = false;
 };
 
 class TestCluster {
@@ -61,6 +65,9 @@ class TestCluster {
   /// The fault proxy of a cluster declared with .fault_proxy = true, and a client Config that
   /// reaches the brokers through it. Call only after KLAB_REQUIRE_LOCAL_CLUSTER.
   klab::cluster::FaultProxy& fault_proxy();
+  /// "http://127.0.0.1:<port>/apis/ccompat/v7" of a cluster declared with .registry = true
+  /// ($KLAB_REGISTRY_URL for an external one; "" when it has none).
+  std::string registry_url() const;
   klab::client::Config proxied_client_config() const;
 
  private:
@@ -69,6 +76,7 @@ class TestCluster {
   std::filesystem::path state_dir_;
   std::unique_ptr<klab::cluster::LocalCluster> local_;
   std::unique_ptr<klab::cluster::FaultProxy> fault_proxy_;
+  std::unique_ptr<klab::cluster::SchemaRegistry> registry_;
 };
 
 /// The running test binary's cluster.
