@@ -25,10 +25,11 @@
 #include "klab/cluster/lab_paths.hpp"
 #include "klab/cluster/target.hpp"
 #include "klab/console/console_server.hpp"
+#include "klab/schema/avro_serde.hpp"
 #include "klab/testing/records.hpp"
 #include "klab/testing/test_cluster.hpp"
 
-KLAB_TEST_CLUSTER(.nodes = 1);
+KLAB_TEST_CLUSTER(.nodes = 1, .registry = true);
 
 namespace {
 
@@ -64,6 +65,7 @@ std::unique_ptr<ConsoleServer> start_console(bool read_only) {
   options.metrics_urls = cluster().metrics_urls();
   options.roadmap_file = e2e::source_dir() / "roadmap.json";
   options.results_dir = e2e::source_dir() / ".klab" / "results";
+  options.registry_url = cluster().registry_url();
   auto server = std::make_unique<ConsoleServer>(options);
   server->start();
   return server;
@@ -315,6 +317,41 @@ TEST_F(ConsoleE2E, DoctorPageShowsTheChecklistWithTheActiveControllerHealthy) {
   EXPECT_EQ(status["active controller"], "ok") << describe(r);
   EXPECT_EQ(status["offline partitions"], "ok") << describe(r);
   EXPECT_TRUE(status.contains("consumer lag growing")) << describe(r);
+}
+
+TEST_F(ConsoleE2E, SchemasPageListsTheVersionsAndAnAvroRecordOpensItsSchema) {
+  KLAB_ROADMAP("8.1.2");
+  if (cluster().registry_url().empty()) GTEST_SKIP() << "no schema registry";
+  const auto topic = unique_name("avro-ui");
+  create_topic(topic, 1);
+  klab::schema::RegistryClient registry(cluster().registry_url());
+  const std::string v1 =
+      R"({"type":"record","name":"Payment","fields":[{"name":"id","type":"string"}]})";
+  const std::string v2 =
+      R"({"type":"record","name":"Payment","fields":[{"name":"id","type":"string"},)"
+      R"({"name":"method","type":"string","default":"card"}]})";
+  klab::schema::AvroSerializer first(registry, topic + "-value", v1),
+      second(registry, topic + "-value", v2);
+  klab::client::Producer producer(cluster().client_config());
+  ASSERT_FALSE(
+      producer.send_sync({.topic = topic, .value = first.serialize({{"id", "p-1"}})}, scaled(30s))
+          .error);
+  ASSERT_FALSE(producer
+                   .send_sync({.topic = topic,
+                               .value = second.serialize({{"id", "p-2"}, {"method", "bank"}})},
+                              scaled(30s))
+                   .error);
+
+  auto r = run("schemas", {{"TOPIC", topic}, {"SUBJECT", topic + "-value"}});
+  ASSERT_TRUE(r.ok()) << describe(r);
+  EXPECT_EQ(r.result.value("versions", 0), 2) << describe(r);
+  EXPECT_NE(r.result.value("latest", "").find("method"), std::string::npos) << describe(r);
+  EXPECT_EQ(r.result.value("badges", nlohmann::json::array()),
+            (nlohmann::json::array({"Avro schema #" + std::to_string(first.schema_id()),
+                                    "Avro schema #" + std::to_string(second.schema_id())})))
+      << describe(r);
+  EXPECT_NE(r.result.value("opened", "").find(topic + "-value v2"), std::string::npos)
+      << describe(r);
 }
 
 TEST_F(ConsoleE2E, ReadOnlyConsoleHidesCreateDeleteProduceAndResetControls) {

@@ -103,6 +103,7 @@ void ConsoleServer::start() {
   add_lessons_routes(s, d.ctx);
   add_security_routes(s, d.ctx);
   add_doctor_routes(s, d.ctx);
+  add_schema_routes(s, d.ctx);
   add_static_routes(s, d.ctx);
 
   if (d.options.port == 0) {

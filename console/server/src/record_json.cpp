@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "klab/client/base64.hpp"
+#include "klab/schema/avro_serde.hpp"
 
 namespace klab::console {
 
@@ -87,6 +88,9 @@ nlohmann::json record_json(const klab::client::Record& r) {
   j["timestamp_type"] = timestamp_type(r.timestamp().type);
   put_bytes(j, "key", r.key());
   put_bytes(j, "value", r.value());
+  // A value in the schema registry's wire format: the id of the schema it was written with.
+  auto schema_id = r.value() ? klab::schema::wire_schema_id(*r.value()) : std::nullopt;
+  j["value_schema_id"] = schema_id ? nlohmann::json(*schema_id) : nlohmann::json(nullptr);
   auto headers = nlohmann::json::array();
   for (const auto& h : r.headers()) {
     nlohmann::json hj{{"key", h.key}};

@@ -29,6 +29,7 @@ void add_group_routes(httplib::Server& server, ServerContext& ctx);
 void add_lessons_routes(httplib::Server& server, ServerContext& ctx);   // roadmap and guides
 void add_security_routes(httplib::Server& server, ServerContext& ctx);  // ACLs and SCRAM users
 void add_doctor_routes(httplib::Server& server, ServerContext& ctx);    // the checklist (8.3.4)
+void add_schema_routes(httplib::Server& server, ServerContext& ctx);    // registry subjects (8.1.2)
 /// Static files of the front end; registered last (it answers every other GET).
 void add_static_routes(httplib::Server& server, ServerContext& ctx);
 

@@ -10,10 +10,11 @@
 #include "console_test_support.hpp"
 #include "klab/client/consumer.hpp"
 #include "klab/client/producer.hpp"
+#include "klab/schema/avro_serde.hpp"
 #include "klab/testing/records.hpp"
 #include "klab/testing/skip.hpp"
 
-KLAB_TEST_CLUSTER(.nodes = 1);
+KLAB_TEST_CLUSTER(.nodes = 1, .registry = true);
 
 namespace {
 
@@ -131,6 +132,70 @@ TEST_F(ConsoleApi, DoctorRunsTheChecklistOnTheClusterAndRefusesABadInterval) {
   EXPECT_EQ(find_by(r.body["checks"], "check", "offline partitions")["status"], "ok") << r.text;
   auto bad = console().get("/api/doctor?interval_ms=1");
   EXPECT_EQ(bad.status, 400) << bad.text;
+}
+
+TEST_F(ConsoleApi, SchemasListsSubjectsWithVersionsAndARecordNamesTheSchemaItWasWrittenWith) {
+  KLAB_ROADMAP("8.1.2");
+  if (klab::testing::cluster().registry_url().empty()) GTEST_SKIP() << "no schema registry";
+  klab::schema::RegistryClient registry(klab::testing::cluster().registry_url());
+  auto topic = topic_name("avro");
+  create_topic(topic);
+  const std::string v1 =
+      R"({"type":"record","name":"Order","fields":[{"name":"id","type":"string"}]})";
+  const std::string v2 =
+      R"({"type":"record","name":"Order","fields":[{"name":"id","type":"string"},)"
+      R"({"name":"qty","type":"int","default":1}]})";
+  klab::schema::AvroSerializer first(registry, topic + "-value", v1),
+      second(registry, topic + "-value", v2);
+  klab::client::Producer producer(klab::testing::cluster().client_config());
+  ASSERT_FALSE(
+      producer.send_sync({.topic = topic, .value = first.serialize({{"id", "a"}})}, scaled(30s))
+          .error);
+  ASSERT_FALSE(
+      producer
+          .send_sync({.topic = topic, .value = second.serialize({{"id", "b"}, {"qty", 2}})},
+                     scaled(30s))
+          .error);
+
+  auto schemas = console().get("/api/schemas");
+  ASSERT_EQ(schemas.status, 200) << schemas.text;
+  auto subject = find_by(schemas.body["subjects"], "subject", topic + "-value");
+  ASSERT_TRUE(subject.is_object()) << schemas.text;
+  ASSERT_EQ(subject["versions"].size(), 2u);
+  EXPECT_EQ(subject["versions"][1]["id"], second.schema_id());
+
+  auto browsed = browse(topic);
+  ASSERT_EQ(browsed["messages"].size(), 2u) << browsed.dump();
+  EXPECT_EQ(browsed["messages"][0]["value_schema_id"], first.schema_id());
+  EXPECT_EQ(browsed["messages"][1]["value_schema_id"], second.schema_id());
+  auto by_id = console().get("/api/schemas/ids/" + std::to_string(second.schema_id()));
+  ASSERT_EQ(by_id.status, 200) << by_id.text;
+  EXPECT_EQ(by_id.body["used_by"],
+            (json::array({{{"subject", topic + "-value"}, {"version", 2}}})));
+  EXPECT_NE(by_id.body["schema"].get<std::string>().find("qty"), std::string::npos);
+  EXPECT_EQ(console().get("/api/schemas/ids/999999").status, 404);
+}
+
+TEST_F(ConsoleApi, SchemasWithoutARegistrySayHowToStartOne) {
+  auto options = klab::console::testing::test_options(*web_);
+  options.registry_url = "";
+  TestConsole bare(options);
+  auto list = bare.get("/api/schemas");
+  ASSERT_EQ(list.status, 200) << list.text;
+  EXPECT_EQ(list.body["registry_url"], "");
+  EXPECT_EQ(list.body["subjects"], json::array());
+  auto one = bare.get("/api/schemas/ids/1");
+  EXPECT_EQ(one.status, 404) << one.text;
+  EXPECT_NE(one.text.find("klab up --with-registry"), std::string::npos) << one.text;
+}
+
+TEST_F(ConsoleApi, ARecordThatIsNotAvroHasNoSchemaId) {
+  auto topic = topic_name("plain");
+  create_topic(topic);
+  produce(topic, {{"value", "{\"id\":1}"}});
+  auto browsed = browse(topic);
+  ASSERT_EQ(browsed["messages"].size(), 1u);
+  EXPECT_TRUE(browsed["messages"][0]["value_schema_id"].is_null());
 }
 
 TEST_F(ConsoleApi, OverviewShowsTheClusterItsBrokerAndQuorum) {

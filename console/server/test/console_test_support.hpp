@@ -64,6 +64,7 @@ inline ConsoleOptions test_options(const TempDir& web) {
   o.metrics_urls = c.metrics_urls();
   o.roadmap_file = source_dir() / "roadmap.json";
   o.results_dir = web.path / "no-results";
+  o.registry_url = c.registry_url();  // "" unless the binary's cluster has one
   return o;
 }
 

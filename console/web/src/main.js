@@ -10,6 +10,7 @@ import * as topic from "./pages/topic.js";
 import * as groups from "./pages/groups.js";
 import * as security from "./pages/security.js";
 import * as doctor from "./pages/doctor.js";
+import * as schemas from "./pages/schemas.js";
 import * as group from "./pages/group.js";
 import * as metrics from "./pages/metrics.js";
 import * as lessons from "./pages/lessons.js";
@@ -24,6 +25,7 @@ const routes = [
   { pattern: /^\/metrics\/?$/, page: metrics, nav: "metrics" },
   { pattern: /^\/security\/?$/, page: security, nav: "security" },
   { pattern: /^\/doctor\/?$/, page: doctor, nav: "doctor" },
+  { pattern: /^\/schemas\/?$/, page: schemas, nav: "schemas" },
   { pattern: /^\/lessons\/?$/, page: lessons, nav: "lessons" },
   { pattern: /^\/guides\/(.+)$/, page: guide, nav: "lessons", keys: ["path"] },
 ];
@@ -34,6 +36,7 @@ const navItems = [
   { id: "groups", href: "#/groups", label: "Consumer Group", sub: "Groups", icon: "⛁" },
   { id: "metrics", href: "#/metrics", label: "지표", sub: "Metrics", icon: "∿" },
   { id: "security", href: "#/security", label: "보안", sub: "Security", icon: "◈" },
+  { id: "schemas", href: "#/schemas", label: "스키마", sub: "Schemas", icon: "❏" },
   { id: "doctor", href: "#/doctor", label: "점검", sub: "Doctor", icon: "✚" },
   { id: "lessons", href: "#/lessons", label: "학습 진도", sub: "Lessons", icon: "✓" },
 ];

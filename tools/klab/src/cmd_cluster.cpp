@@ -21,6 +21,7 @@
 #include "klab/lab/console_process.hpp"
 #include "klab/lab/drill.hpp"
 #include "klab/lab/lab_cluster.hpp"
+#include "klab/lab/lab_registry.hpp"
 
 namespace klab::cli {
 namespace {
@@ -34,6 +35,8 @@ struct UpOptions {
   bool no_console = false;
   bool secure = false;
   std::string kafka_version = "pinned";  // or "previous": kafka/previous/pom.xml (8.1.3)
+  bool with_registry = false;
+  int registry_port = 0;  // 0: the one used last, else 8085
 };
 
 void refuse_when_external(const Context& ctx, const char* command) {
@@ -116,9 +119,18 @@ void cmd_up(const UpOptions& o) {
                                                std::filesystem::read_symlink("/proc/self/exe"),
                                                static_cast<std::uint16_t>(o.console_port));
   };
+  // The registry once asked for (or remembered from an earlier --with-registry).
+  auto start_registry = [&] {
+    if (!o.with_registry && !klab::lab::lab_registry(ctx.paths)) return;
+    fmt::print("  starting the schema registry (Apicurio)\n");
+    auto registry =
+        klab::lab::start_lab_registry(ctx.paths, static_cast<std::uint16_t>(o.registry_port));
+    fmt::print("  registry    {} (Confluent-compatible API)\n", registry.ccompat_url());
+  };
   if (lab.all_running()) {
     fmt::print("The lab is already running at {} ({} node(s)); nothing was restarted.\n",
                lab.bootstrap(), lab.node_count());
+    start_registry();
     if (auto console = start_console())
       fmt::print("  console     http://127.0.0.1:{}\n", console->port);
     return;
@@ -128,6 +140,7 @@ void cmd_up(const UpOptions& o) {
   auto ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
   fmt::print("  ready in {:.1f} s\n", ms.count() / 1000.0);
+  start_registry();
   auto console = start_console();
   print_ready(lab, console);
 }
@@ -137,6 +150,8 @@ void cmd_down() {
   refuse_when_external(ctx, "down");
   auto lab = open_lab(ctx);
   if (klab::lab::stop_background_console(ctx.paths)) fmt::print("Stopped the console.\n");
+  if (auto registry = klab::lab::lab_registry(ctx.paths); registry && registry->stop())
+    fmt::print("Stopped the schema registry.\n");
   // A drill's workers would retry a stopped cluster forever: they end with it (its topic stays).
   if (klab::lab::Drills(ctx.paths, ctx.client_config(), {}).stop_workers() > 0)
     fmt::print(
@@ -194,6 +209,12 @@ void cmd_status() {
     fmt::print("Console: {}\n",
                console ? fmt::format("http://127.0.0.1:{} (pid {})", console->port, console->pid)
                        : std::string("not running (`klab up` starts it)"));
+    auto registry = klab::lab::lab_registry(ctx.paths);
+    fmt::print("Schema registry: {}\n",
+               registry && registry->running()
+                   ? fmt::format("{} (Confluent-compatible API; Apicurio's UI API at {}/apis)",
+                                 registry->ccompat_url(), registry->url())
+                   : std::string("not running (`klab up --with-registry` starts it)"));
   }
   klab::client::Admin admin(ctx.client_config().set(klab::client::keys::log_level, "0"));
   auto cluster = admin.describe_cluster(5s);
@@ -230,6 +251,12 @@ void add_cluster_commands(CLI::App& app) {
                    "a new lab's Kafka: pinned (kafka/pom.xml, default) or previous "
                    "(kafka/previous/pom.xml), the start of `klab upgrade`")
       ->check(CLI::IsMember({"pinned", "previous"}));
+  c_up->add_flag("--with-registry", up.with_registry,
+                 "also start the schema registry (Apicurio, in memory; remembered for the next "
+                 "`klab up`)");
+  c_up->add_option("--registry-port", up.registry_port,
+                   "port of the schema registry (default: the last one used, else 8085)")
+      ->check(CLI::Range(1024, 65535));
   c_up->callback([] { cmd_up(up); });
 
   app.add_subcommand("down", "Stop every node (data is kept)")->callback([] { cmd_down(); });

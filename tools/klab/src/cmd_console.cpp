@@ -10,6 +10,7 @@
 
 #include "commands.hpp"
 #include "context.hpp"
+#include "klab/lab/lab_registry.hpp"
 #include "interrupt.hpp"
 #include "klab/cluster/broker_metrics.hpp"
 #include "klab/cluster/defaults.hpp"
@@ -47,6 +48,7 @@ void cmd_console(const ConsoleFlags& f) {
   o.metrics_urls = klab::cluster::metrics_urls(ctx.paths);
   o.roadmap_file = ctx.paths.roadmap_file;
   o.results_dir = ctx.paths.results_dir;
+  o.registry_url = klab::lab::registry_url(ctx.paths);
 
   if (!klab::console::is_loopback_host(f.host)) {
     o.access_token = random_token();

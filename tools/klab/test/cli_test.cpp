@@ -419,6 +419,34 @@ TEST_F(KlabCliOnRunningLab, DoctorPassesAHealthyLabAndExitsOneWithTheFixForEachP
   EXPECT_EQ(bad.exit_code, 2) << bad.output;
 }
 
+// 8.1.2: the schema registry beside the lab, its URL in `klab status`, a taken port named.
+TEST_F(KlabCliOnRunningLab, WithRegistryStartsTheSchemaRegistryAndStatusShowsItsUrl) {
+  ::testing::Test::RecordProperty("roadmap", "8.1.2");
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  auto taken = free_port();
+  addr.sin_port = htons(taken);
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(fd, 1), 0);
+  auto refused = home_->run(
+      {"up", "--with-registry", "--registry-port", std::to_string(taken), "--no-console"});
+  close(fd);
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_NE(refused.output.find("port " + std::to_string(taken) + " (the schema registry's)"),
+            std::string::npos)
+      << refused.output;
+
+  auto port = std::to_string(free_port());
+  auto up = home_->run({"up", "--with-registry", "--registry-port", port, "--no-console"});
+  ASSERT_EQ(up.exit_code, 0) << up.output;
+  auto url = "http://127.0.0.1:" + port + "/apis/ccompat/v7";
+  EXPECT_NE(up.output.find("registry    " + url), std::string::npos) << up.output;
+  auto status = home_->run({"status"});
+  EXPECT_NE(status.output.find("Schema registry: " + url), std::string::npos) << status.output;
+}
+
 TEST_F(KlabCliOnRunningLab, ProduceWithKeyAndHeaderIsConsumedWithBoth) {
   ::testing::Test::RecordProperty("roadmap", "1.1.3");
   ASSERT_EQ(home_->run({"topics", "create", "cli-records"}).exit_code, 0);

@@ -36,6 +36,9 @@ class LabHome {
       fs::create_directories(dir_ / ".klab" / "kafka-previous");  // for `klab upgrade`
       fs::create_directory_symlink(source_dir / ".klab" / "kafka-previous" / "libs",
                                    dir_ / ".klab" / "kafka-previous" / "libs");
+      fs::create_directories(dir_ / ".klab" / "registry");  // for --with-registry
+      fs::create_directory_symlink(source_dir / ".klab" / "registry" / "app",
+                                   dir_ / ".klab" / "registry" / "app");
     }
     fs::copy_file(source_dir / "roadmap.json", dir_ / "roadmap.json");
     // Programs set-up installed (Toxiproxy for the network drill).

@@ -7,6 +7,21 @@ import { badge, card, guard, mutating, showNotice } from "../ui.js";
 
 const MAX_ROWS = 500;
 
+// An Avro record in the registry's wire format: its schema id; a click shows the schema and the
+// subject versions that use it (the bytes themselves stay binary: base64 below).
+function schemaBadge(id) {
+  const slot = h("div.schema-detail", { "data-testid": "message-schema" });
+  const open = () => guard("schema를 읽지 못했습니다", async () => {
+    if (slot.firstChild) { slot.replaceChildren(); return; }
+    const s = await get(`/api/schemas/ids/${id}`);
+    replace(slot,
+      h("div.muted", s.used_by.map((u) => `${u.subject} v${u.version}`).join(", ") || "(subject 없음)"),
+      h("pre.schema-text", prettyJson(s.schema).text));
+  });
+  return h("div", h("a.badge.badge-accent", { href: "#", "data-testid": "message-schema-id",
+    onclick: (e) => { e.preventDefault(); open(); } }, `Avro schema #${id}`), slot);
+}
+
 export function messagesView(topic, detail) {
   const partitionCount = () => detail()?.partitions?.length ?? 0;
   const from = h("select.input", { "data-testid": "browse-from" },
@@ -53,7 +68,7 @@ export function messagesView(topic, detail) {
       h("td.num", { "data-testid": "message-offset" }, String(m.offset)),
       h("td.nowrap.muted", { title: m.timestamp_type ?? "" }, time(m.timestamp_ms)),
       h("td.msg-key", key),
-      h("td.msg-value", value),
+      h("td.msg-value", m.value_schema_id != null ? schemaBadge(m.value_schema_id) : null, value),
       h("td.msg-headers", (m.headers ?? []).map((hd) =>
         h("span.header-chip", { "data-testid": "message-header" },
           h("span.header-key", hd.key ?? ""), h("span.header-eq", "="), h("span.header-val", hd.value ?? "")))));

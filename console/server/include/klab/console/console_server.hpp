@@ -27,6 +27,9 @@ struct ConsoleOptions {
   std::vector<std::string> metrics_urls;  ///< one exporter URL per broker, in node-id order
   std::filesystem::path roadmap_file;     ///< roadmap.json; its folder is the lab home (guides)
   std::filesystem::path results_dir;      ///< GoogleTest JSON reports
+  /// A schema registry's Confluent-compatible API ("http://127.0.0.1:8085/apis/ccompat/v7"),
+  /// for the Schemas page and the schema of Avro records; "" when there is none.
+  std::string registry_url;
 };
 
 /// True for 127.0.0.1, ::1, localhost and other 127.x addresses: where no access token is needed.
