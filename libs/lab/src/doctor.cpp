@@ -304,7 +304,7 @@ DoctorSnapshot collect(const DoctorSources& sources, std::chrono::milliseconds i
   if (sources.runtime) {
     try {
       s.quorum = klab::cluster::describe_quorum(*sources.runtime, sources.bootstrap,
-                                                sources.command_config, 20s);
+                                                sources.command_config, 10s);
     } catch (const klab::cluster::ClusterError& e) {
       s.quorum_error = e.what();
     }

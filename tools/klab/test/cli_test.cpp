@@ -32,6 +32,7 @@
 namespace {
 namespace fs = std::filesystem;
 using klab::cli_test::free_port;
+using klab::cli_test::HeldPort;
 using klab::cli_test::LabHome;
 using klab::cli_test::source_dir;
 using namespace std::chrono_literals;
@@ -91,16 +92,9 @@ TEST_F(KlabCli, UpExplainsMissingJava) {
 
 TEST_F(KlabCli, UpNamesThePortThatIsAlreadyInUse) {
   LabHome home;
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  auto port = free_port();
-  addr.sin_port = htons(port);
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(listen(fd, 1), 0);
+  HeldPort held;
+  auto port = held.port();
   auto r = home.run({"up", "--nodes", "1", "--port", std::to_string(port)});
-  close(fd);
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.output.find("port " + std::to_string(port)), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("already in use"), std::string::npos) << r.output;
@@ -422,21 +416,16 @@ TEST_F(KlabCliOnRunningLab, DoctorPassesAHealthyLabAndExitsOneWithTheFixForEachP
 // 8.1.2: the schema registry beside the lab, its URL in `klab status`, a taken port named.
 TEST_F(KlabCliOnRunningLab, WithRegistryStartsTheSchemaRegistryAndStatusShowsItsUrl) {
   ::testing::Test::RecordProperty("roadmap", "8.1.2");
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  auto taken = free_port();
-  addr.sin_port = htons(taken);
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(listen(fd, 1), 0);
-  auto refused = home_->run(
-      {"up", "--with-registry", "--registry-port", std::to_string(taken), "--no-console"});
-  close(fd);
-  EXPECT_EQ(refused.exit_code, 1) << refused.output;
-  EXPECT_NE(refused.output.find("port " + std::to_string(taken) + " (the schema registry's)"),
-            std::string::npos)
-      << refused.output;
+  {
+    HeldPort held;
+    auto taken = held.port();
+    auto refused = home_->run(
+        {"up", "--with-registry", "--registry-port", std::to_string(taken), "--no-console"});
+    EXPECT_EQ(refused.exit_code, 1) << refused.output;
+    EXPECT_NE(refused.output.find("port " + std::to_string(taken) + " (the schema registry's)"),
+              std::string::npos)
+        << refused.output;
+  }
 
   auto port = std::to_string(free_port());
   auto up = home_->run({"up", "--with-registry", "--registry-port", port, "--no-console"});

@@ -1,6 +1,10 @@
 #pragma once
 // A throw-away lab home for driving the real klab binary, shared by the CLI test binaries.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdint>
@@ -77,5 +81,27 @@ inline std::uint16_t free_port() {
   if (!p) throw std::runtime_error("no free port");
   return *p;
 }
+
+// A loopback port held by a listening socket for as long as this lives: "already in use".
+class HeldPort {
+ public:
+  HeldPort() : port_(free_port()) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port_);
+    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+    if (bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd_, 1) != 0)
+      throw std::runtime_error("cannot hold port " + std::to_string(port_));
+  }
+  ~HeldPort() { close(fd_); }
+  HeldPort(const HeldPort&) = delete;
+  HeldPort& operator=(const HeldPort&) = delete;
+  std::uint16_t port() const { return port_; }
+
+ private:
+  std::uint16_t port_;
+  int fd_ = -1;
+};
 
 }  // namespace klab::cli_test
