@@ -108,13 +108,6 @@ void TestCluster::start() {
         std::make_unique<klab::cluster::FaultProxy>(paths, *local_, state_dir_ / "fault-proxy");
     fault_proxy_->start(/*die_with_parent=*/true);
   }
-  if (request_.registry) {
-    auto port = klab::cluster::find_free_port_block(1, 30000);
-    if (!port) throw klab::cluster::ClusterError("no free loopback port for the schema registry");
-    registry_ =
-        std::make_unique<klab::cluster::SchemaRegistry>(paths, *port, state_dir_ / "registry");
-    registry_->start(/*die_with_parent=*/true);
-  }
   // The binary's own cluster: the lab's admin.properties (of a secured `klab up`) is not its.
   if (!std::getenv("KLAB_CLIENT_PROPERTIES")) target_.properties_file.reset();
   auto ms =
@@ -149,9 +142,19 @@ klab::client::Config TestCluster::client_config() const {
 }
 
 std::string TestCluster::registry_url() const {
-  if (registry_) return registry_->ccompat_url();
-  const char* url = std::getenv("KLAB_REGISTRY_URL");
-  return url ? url : "";
+  if (const char* url = std::getenv("KLAB_REGISTRY_URL"); url && *url) return url;
+  if (!request_.registry || !local_) return "";
+  // Started by the first test that asks: a shard of the binary without such a test saves a JVM.
+  std::lock_guard lock(registry_mutex_);
+  if (!registry_) {
+    auto port = klab::cluster::find_free_port_block(1, 30000);
+    if (!port) throw klab::cluster::ClusterError("no free loopback port for the schema registry");
+    auto registry = std::make_unique<klab::cluster::SchemaRegistry>(
+        klab::cluster::LabPaths::discover(), *port, state_dir_ / "registry");
+    registry->start(/*die_with_parent=*/true);
+    registry_ = std::move(registry);
+  }
+  return registry_->ccompat_url();
 }
 
 klab::cluster::FaultProxy& TestCluster::fault_proxy() {

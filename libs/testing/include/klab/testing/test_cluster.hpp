@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -30,8 +31,8 @@ struct ClusterRequest {
   /// proxied_client_config() go through it, and fault_proxy() puts latency or a black hole
   /// before one broker.
   bool fault_proxy = false;
-  /// The lab's schema registry (Apicurio, in memory) beside the cluster; registry_url() names
-  /// its Confluent-compatible API. Against an external cluster, $KLAB_REGISTRY_URL.
+  /// The lab's schema registry (Apicurio, in memory) beside the cluster, started when a test
+  /// first asks for registry_url(). Against an external cluster, $KLAB_REGISTRY_URL.
   bool registry = false;
 };
 
@@ -76,7 +77,8 @@ class TestCluster {
   std::filesystem::path state_dir_;
   std::unique_ptr<klab::cluster::LocalCluster> local_;
   std::unique_ptr<klab::cluster::FaultProxy> fault_proxy_;
-  std::unique_ptr<klab::cluster::SchemaRegistry> registry_;
+  mutable std::mutex registry_mutex_;
+  mutable std::unique_ptr<klab::cluster::SchemaRegistry> registry_;  // started on first use
 };
 
 /// The running test binary's cluster.
