@@ -1,8 +1,7 @@
 // The monitoring checklist (8.3.4) as `klab doctor` runs it: two samples a moment apart, each
 // check with its finding and fix. Asked for, never polled: it calls Kafka's quorum tool (a JVM).
-#include "klab/lab/doctor.hpp"
-
 #include "api_error.hpp"
+#include "klab/lab/doctor.hpp"
 #include "routes.hpp"
 #include "validation.hpp"
 

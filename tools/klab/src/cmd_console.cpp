@@ -10,11 +10,11 @@
 
 #include "commands.hpp"
 #include "context.hpp"
-#include "klab/lab/lab_registry.hpp"
 #include "interrupt.hpp"
 #include "klab/cluster/broker_metrics.hpp"
 #include "klab/cluster/defaults.hpp"
 #include "klab/console/console_server.hpp"
+#include "klab/lab/lab_registry.hpp"
 
 namespace klab::cli {
 namespace {

@@ -22,9 +22,9 @@ void add_perf_consume_command(CLI::App& perf);
 void add_perf_e2e_command(CLI::App& perf);
 void add_console_command(CLI::App& app);
 void add_security_commands(CLI::App& app);  // acls list|create|delete, users list|add|delete
-void add_doctor_command(CLI::App& app);  // doctor (8.3.4)
-void add_upgrade_command(CLI::App& app);  // upgrade [--rollback|--finalize] (8.1.3)
-void add_drill_commands(CLI::App& app);  // drill list|start|check|scale|config|stop (7.3)
+void add_doctor_command(CLI::App& app);     // doctor (8.3.4)
+void add_upgrade_command(CLI::App& app);    // upgrade [--rollback|--finalize] (8.1.3)
+void add_drill_commands(CLI::App& app);     // drill list|start|check|scale|config|stop (7.3)
 
 /// The producer settings `produce` and `perf produce` share, as typed on the command line.
 struct ProducerTuning {
