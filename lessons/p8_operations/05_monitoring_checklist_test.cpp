@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <future>
 #include <iostream>
 #include <thread>
 
@@ -114,13 +113,13 @@ TEST_F(P8Doctor, AStoppedBrokerIsFlaggedUnderReplicatedUnderMinIsrAndOfflineThen
   EXPECT_EQ(status_of(down, "active controller"), Status::ok) << "2 of 3 voters still lead";
   EXPECT_TRUE(klab::lab::needs_attention(down));
 
-  // The return, watched: the leaders take node 3 back into their ISRs between the samples.
-  auto watching =
-      std::async(std::launch::async, [] { return klab::lab::collect(sources(), scaled(20s)); });
-  std::this_thread::sleep_for(1s);  // let the first sample be taken before the node returns
-  cluster().local().start_node(3);
-  klab::testing::await_isr_size(replicated, 0, 3, scaled(60s));
-  auto churn = finding(klab::lab::evaluate(watching.get(), thresholds()), "ISR shrink/expand");
+  // The return, watched: the node starts right after the first sample, and the leaders take it
+  // back into their ISRs before the second.
+  auto watched = klab::lab::collect(sources(), scaled(5s), [&] {
+    cluster().local().start_node(3);
+    klab::testing::await_isr_size(replicated, 0, 3, scaled(60s));
+  });
+  auto churn = finding(klab::lab::evaluate(watched, thresholds()), "ISR shrink/expand");
   std::cout << "while node 3 returned: " << churn.detail << "\n";
   EXPECT_EQ(churn.status, Status::warn);
 

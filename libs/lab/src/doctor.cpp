@@ -282,7 +282,8 @@ DoctorSources doctor_sources(const klab::cluster::LabPaths& paths,
   return sources;
 }
 
-DoctorSnapshot collect(const DoctorSources& sources, std::chrono::milliseconds interval) {
+DoctorSnapshot collect(const DoctorSources& sources, std::chrono::milliseconds interval,
+                       const std::function<void()>& after_first_sample) {
   DoctorSnapshot s;
   s.interval = interval;
   s.taken_at = std::chrono::system_clock::now();
@@ -290,6 +291,7 @@ DoctorSnapshot collect(const DoctorSources& sources, std::chrono::milliseconds i
   auto lag_before = total_lag(admin, s.group_lag_error);
   s.metrics_before = scrape_all(sources.metrics_urls, s.metrics_error);
   auto started = std::chrono::steady_clock::now();
+  if (after_first_sample) after_first_sample();
 
   s.topics = admin.describe_topics(admin.list_topics(true, 10s), 10s);
   for (const auto& t : s.topics) {
@@ -320,6 +322,9 @@ DoctorSnapshot collect(const DoctorSources& sources, std::chrono::milliseconds i
 
   std::this_thread::sleep_until(started + interval);  // the second sample, for rates and trends
   s.metrics_after = scrape_all(sources.metrics_urls, s.metrics_error);
+  // What the rates cover: longer than asked when after_first_sample took longer.
+  s.interval = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
   auto lag_after = total_lag(admin, s.group_lag_error);
   for (const auto& [group, after] : lag_after)
     if (auto it = lag_before.find(group); it != lag_before.end())

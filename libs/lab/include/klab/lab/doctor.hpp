@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -47,7 +48,7 @@ struct DoctorSnapshot {
   std::string group_lag_error;  ///< why groups could not be listed (a broker down), if so
   /// Per data directory: used share of its file system (0..1); empty for an external cluster.
   std::map<std::string, double> disk_use;
-  std::chrono::milliseconds interval{0};
+  std::chrono::milliseconds interval{0};           ///< between the two scrapes, as it turned out
   std::chrono::system_clock::time_point taken_at;  ///< against the brokers' start times
 };
 
@@ -81,9 +82,13 @@ DoctorSources doctor_sources(const klab::cluster::LabPaths& paths,
                              const klab::cluster::ClusterTarget& target);
 
 /// Takes the two samples `interval` apart. Failures of one source (a broker down, the quorum
-/// lost) are recorded in the snapshot for the checks to report, not thrown.
-/// Errors: KafkaException when no broker answers the metadata request at all.
-DoctorSnapshot collect(const DoctorSources& sources, std::chrono::milliseconds interval);
+/// lost) are recorded in the snapshot for the checks to report, not thrown. `after_first_sample`
+/// runs once the first scrape is taken (a test causes the change the second should see there);
+/// the second sample waits for it and for the rest of `interval`.
+/// Errors: KafkaException when no broker answers the metadata request at all; whatever
+/// `after_first_sample` throws.
+DoctorSnapshot collect(const DoctorSources& sources, std::chrono::milliseconds interval,
+                       const std::function<void()>& after_first_sample = {});
 
 std::string_view to_string(DoctorFinding::Status status);
 /// True when any finding is warn or fail. Errors: none.
