@@ -113,9 +113,9 @@ TEST_F(P8Doctor, AStoppedBrokerIsFlaggedUnderReplicatedUnderMinIsrAndOfflineThen
   EXPECT_EQ(status_of(down, "active controller"), Status::ok) << "2 of 3 voters still lead";
   EXPECT_TRUE(klab::lab::needs_attention(down));
 
-  // The return, watched: the node starts right after the first sample, and the leaders take it
-  // back into their ISRs before the second.
-  auto watched = klab::lab::collect(sources(), scaled(5s), [&] {
+  // The return, watched: the node starts right after the first sample; the second comes 5 s
+  // after its ISRs are full again, time for the leaders to count the expansions.
+  auto watched = klab::lab::collect(sources(), 5s, [&] {
     cluster().local().start_node(3);
     klab::testing::await_isr_size(replicated, 0, 3, scaled(60s));
   });

@@ -290,8 +290,14 @@ DoctorSnapshot collect(const DoctorSources& sources, std::chrono::milliseconds i
   klab::client::Admin admin(sources.client);
   auto lag_before = total_lag(admin, s.group_lag_error);
   s.metrics_before = scrape_all(sources.metrics_urls, s.metrics_error);
-  auto started = std::chrono::steady_clock::now();
-  if (after_first_sample) after_first_sample();
+  const auto first_scrape = std::chrono::steady_clock::now();
+  auto started = first_scrape;
+  if (after_first_sample) {
+    after_first_sample();
+    // The window runs from the end of the caller's step: what the step set off (a leader
+    // taking a replica back into its ISR) is counted by the brokers within it.
+    started = std::chrono::steady_clock::now();
+  }
 
   s.topics = admin.describe_topics(admin.list_topics(true, 10s), 10s);
   for (const auto& t : s.topics) {
@@ -322,9 +328,8 @@ DoctorSnapshot collect(const DoctorSources& sources, std::chrono::milliseconds i
 
   std::this_thread::sleep_until(started + interval);  // the second sample, for rates and trends
   s.metrics_after = scrape_all(sources.metrics_urls, s.metrics_error);
-  // What the rates cover: longer than asked when after_first_sample took longer.
   s.interval = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - started);
+      std::chrono::steady_clock::now() - first_scrape);
   auto lag_after = total_lag(admin, s.group_lag_error);
   for (const auto& [group, after] : lag_after)
     if (auto it = lag_before.find(group); it != lag_before.end())

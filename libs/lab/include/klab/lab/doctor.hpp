@@ -83,8 +83,8 @@ DoctorSources doctor_sources(const klab::cluster::LabPaths& paths,
 
 /// Takes the two samples `interval` apart. Failures of one source (a broker down, the quorum
 /// lost) are recorded in the snapshot for the checks to report, not thrown. `after_first_sample`
-/// runs once the first scrape is taken (a test causes the change the second should see there);
-/// the second sample waits for it and for the rest of `interval`.
+/// runs once the first scrape is taken (a test causes there the change the second should see);
+/// the second sample is then taken `interval` after it returns.
 /// Errors: KafkaException when no broker answers the metadata request at all; whatever
 /// `after_first_sample` throws.
 DoctorSnapshot collect(const DoctorSources& sources, std::chrono::milliseconds interval,
