@@ -219,11 +219,14 @@ std::vector<std::vector<klab::cluster::MetricSample>> scrape_all(
     const std::vector<std::string>& urls, std::string& error) {
   std::vector<std::vector<klab::cluster::MetricSample>> out;
   for (const auto& url : urls) {
-    try {
-      out.push_back(klab::cluster::scrape_metrics(url, 5s));
-    } catch (const std::exception& e) {
-      error = e.what();
-      out.emplace_back();
+    out.emplace_back();
+    // A busy exporter can miss one answer; a broker that is down misses both.
+    for (int attempt = 0; attempt < 2 && out.back().empty(); ++attempt) {
+      try {
+        out.back() = klab::cluster::scrape_metrics(url, 10s);
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
     }
   }
   return out;
@@ -312,7 +315,7 @@ DoctorSnapshot collect(const DoctorSources& sources, std::chrono::milliseconds i
   if (sources.runtime) {
     try {
       s.quorum = klab::cluster::describe_quorum(*sources.runtime, sources.bootstrap,
-                                                sources.command_config, 10s);
+                                                sources.command_config, 20s);
     } catch (const klab::cluster::ClusterError& e) {
       s.quorum_error = e.what();
     }
