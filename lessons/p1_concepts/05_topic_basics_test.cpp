@@ -22,15 +22,18 @@ TEST(P1Topics, CreatedTopicIsListedAndDescribedWithItsPartitions) {
   admin.create_topic({.name = topic, .partitions = 3, .replication_factor = 1},
                      klab::cluster::scaled(30s));
   // Every broker learns of the topic from the metadata log a moment after the controller
-  // accepted it, so the broker that answers may not know it yet: wait, don't assume.
-  bool listed = klab::cluster::await_until(
+  // accepted it, and each request may ask another broker: wait until listing and describing
+  // both see it, don't assume one answer implies the next.
+  std::vector<klab::client::TopicDescription> d;
+  bool known = klab::cluster::await_until(
       [&] {
         auto names = admin.list_topics(false, klab::cluster::scaled(10s));
-        return std::find(names.begin(), names.end(), topic) != names.end();
+        d = admin.describe_topics({topic}, klab::cluster::scaled(10s));
+        return std::find(names.begin(), names.end(), topic) != names.end() && d.size() == 1 &&
+               !d[0].error && !d[0].partitions.empty();
       },
       klab::cluster::scaled(20s));
-  EXPECT_TRUE(listed);
-  auto d = admin.describe_topics({topic}, klab::cluster::scaled(10s));
+  EXPECT_TRUE(known);
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].partitions.size(), 3u);
 }
