@@ -124,6 +124,8 @@ void TestCluster::stop(bool keep_files) {
   fault_proxy_.reset();
   if (registry_) registry_->stop();
   registry_.reset();
+  if (postgres_) postgres_->stop();
+  postgres_.reset();
   local_->down(10s);
   if (keep_files) {
     klab::client::log(klab::client::LogLevel::notice, "klab",
@@ -155,6 +157,23 @@ std::string TestCluster::registry_url() const {
     registry_ = std::move(registry);
   }
   return registry_->ccompat_url();
+}
+
+std::string TestCluster::postgres() const {
+  if (const char* base = std::getenv("KLAB_POSTGRES"); base && *base) return base;
+  if (!request_.postgres || !local_)
+    throw klab::cluster::ClusterError(
+        "this test binary has no PostgreSQL: declare .postgres = true, or set KLAB_POSTGRES");
+  std::lock_guard lock(registry_mutex_);
+  if (!postgres_) {
+    auto port = klab::cluster::find_free_port_block(1, 30000);
+    if (!port) throw klab::cluster::ClusterError("no free loopback port for PostgreSQL");
+    auto pg = std::make_unique<klab::cluster::Postgres>(
+        klab::cluster::PostgresSpec{.dir = state_dir_ / "postgres", .port = *port});
+    pg->start(/*die_with_parent=*/true);
+    postgres_ = std::move(pg);
+  }
+  return "host=127.0.0.1 port=" + std::to_string(postgres_->port()) + " user=klab";
 }
 
 klab::cluster::FaultProxy& TestCluster::fault_proxy() {

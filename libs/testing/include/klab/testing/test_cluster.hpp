@@ -12,6 +12,7 @@
 #include "klab/cluster/cluster_spec.hpp"
 #include "klab/cluster/fault_proxy.hpp"
 #include "klab/cluster/local_cluster.hpp"
+#include "klab/cluster/postgres.hpp"
 #include "klab/cluster/schema_registry.hpp"
 #include "klab/cluster/target.hpp"
 #include "klab/testing/skip.hpp"
@@ -34,6 +35,9 @@ struct ClusterRequest {
   /// The lab's schema registry (Apicurio, in memory) beside the cluster, started when a test
   /// first asks for registry_url(). Against an external cluster, $KLAB_REGISTRY_URL.
   bool registry = false;
+  /// The lab's PostgreSQL (the practice systems' database) beside the cluster, started when a
+  /// test first asks for postgres(). Against an external cluster, $KLAB_POSTGRES.
+  bool postgres = false;
 };
 
 class TestCluster {
@@ -69,6 +73,10 @@ class TestCluster {
   /// "http://127.0.0.1:<port>/apis/ccompat/v7" of a cluster declared with .registry = true
   /// ($KLAB_REGISTRY_URL for an external one; "" when it has none).
   std::string registry_url() const;
+  /// libpq settings without dbname ("host=127.0.0.1 port=P user=klab") of the PostgreSQL of a
+  /// cluster declared with .postgres = true; $KLAB_POSTGRES when set. Errors: ClusterError when
+  /// it has none or it cannot start.
+  std::string postgres() const;
   klab::client::Config proxied_client_config() const;
 
  private:
@@ -79,6 +87,7 @@ class TestCluster {
   std::unique_ptr<klab::cluster::FaultProxy> fault_proxy_;
   mutable std::mutex registry_mutex_;
   mutable std::unique_ptr<klab::cluster::SchemaRegistry> registry_;  // started on first use
+  mutable std::unique_ptr<klab::cluster::Postgres> postgres_;        // started on first use
 };
 
 /// The running test binary's cluster.
