@@ -25,6 +25,7 @@ void add_security_commands(CLI::App& app);  // acls list|create|delete, users li
 void add_doctor_command(CLI::App& app);     // doctor (8.3.4)
 void add_upgrade_command(CLI::App& app);    // upgrade [--rollback|--finalize] (8.1.3)
 void add_drill_commands(CLI::App& app);     // drill list|start|check|scale|config|stop (7.3)
+void add_app_commands(CLI::App& app);       // app list|run (the practice systems)
 
 /// The producer settings `produce` and `perf produce` share, as typed on the command line.
 struct ProducerTuning {

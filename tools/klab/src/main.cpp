@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   klab::cli::add_console_command(app);
   klab::cli::add_security_commands(app);
   klab::cli::add_drill_commands(app);
+  klab::cli::add_app_commands(app);
   klab::cli::add_doctor_command(app);
   klab::cli::add_upgrade_command(app);
   try {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -25,6 +26,7 @@
 #include "klab/cluster/kafka_runtime.hpp"
 #include "klab/cluster/lab_paths.hpp"
 #include "klab/cluster/ports.hpp"
+#include "klab/cluster/postgres.hpp"
 #include "klab/cluster/subprocess.hpp"
 #include "klab/cluster/target.hpp"
 #include "lab_home.hpp"
@@ -434,6 +436,56 @@ TEST_F(KlabCliOnRunningLab, WithRegistryStartsTheSchemaRegistryAndStatusShowsIts
   EXPECT_NE(up.output.find("registry    " + url), std::string::npos) << up.output;
   auto status = home_->run({"status"});
   EXPECT_NE(status.output.find("Schema registry: " + url), std::string::npos) << status.output;
+}
+
+TEST_F(KlabCliOnRunningLab, AppRunStartsEventLoggingWithItsPostgresAndCtrlCStopsEverything) {
+  ::testing::Test::RecordProperty("roadmap", "project.1");
+  auto list = home_->run({"app", "list"});
+  ASSERT_EQ(list.exit_code, 0) << list.output;
+  EXPECT_NE(list.output.find("event-logging    project.1"), std::string::npos) << list.output;
+  auto unknown = home_->run({"app", "run", "no-such-app"});
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
+  EXPECT_NE(unknown.output.find("there are: event-logging"), std::string::npos) << unknown.output;
+
+  auto port = free_port();
+  auto log = home_->dir() / "app-run.log";
+  setenv("KLAB_HOME", home_->dir().c_str(), 1);
+  setenv("KLAB_LIGHT_JVM", "1", 1);
+  unsetenv("KLAB_POSTGRES");
+  pid_t pid = klab::cluster::spawn_detached(
+      {KLAB_CLI_PATH, "app", "run", "event-logging", "--postgres-port", std::to_string(port)},
+      {.log_file = log, .die_with_parent = true});
+  unsetenv("KLAB_HOME");
+  auto text = [&] {
+    std::ifstream in(log);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  ASSERT_TRUE(klab::cluster::await_until(
+      [&] { return text().find("Ctrl-C stops it") != std::string::npos; }, 60s))
+      << text();
+  klab::cluster::Postgres pg({.dir = home_->dir() / ".klab" / "state" / "postgres", .port = port});
+  EXPECT_TRUE(pg.running()) << "klab app run started the lab's PostgreSQL";
+  // The emitters log, the collector stores: rows appear in the app's database.
+  auto rows = [&] {
+    try {
+      return std::stol(pg.query("event_logging", "SELECT count(*) FROM events"));
+    } catch (const std::exception&) {
+      return 0L;
+    }
+  };
+  EXPECT_TRUE(klab::cluster::await_until([&] { return rows() >= 10; }, 90s)) << text();
+
+  ::kill(pid, SIGINT);
+  int status = -1;
+  ASSERT_TRUE(
+      klab::cluster::await_until([&] { return ::waitpid(pid, &status, WNOHANG) == pid; }, 60s));
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << text();
+  EXPECT_NE(text().find("stopped (and the PostgreSQL it started)"), std::string::npos) << text();
+  EXPECT_FALSE(pg.running());
+  for (const char* program : {"collector", "checkout", "search", "payments"})
+    EXPECT_FALSE(fs::exists(home_->dir() / ".klab" / "state" / "apps" / "event-logging" /
+                            (std::string(program) + ".pid")))
+        << program << " is still known as running";
 }
 
 TEST_F(KlabCliOnRunningLab, ProduceWithKeyAndHeaderIsConsumedWithBoth) {
