@@ -16,6 +16,17 @@ const std::vector<AppSpec>& app_catalog() {
                {"payments", {"event-emitter", "--service", "payments", "--rate", "2"}},
            },
        .try_next = "{bin}/event-search --level WARN --limit 20"},
+      {.name = "orders",
+       .roadmap_id = "project.2",
+       .title = "주문 처리 시스템: 주문 → 결제 → 배송 saga, transaction으로 exactly-once",
+       .programs =
+           {
+               {"order-service", {"order-service"}},
+               {"payment-service", {"payment-service", "--work-ms", "20"}},
+               {"shipping-service", {"shipping-service"}},
+               {"order-client", {"order-client", "--rate", "5"}},
+           },
+       .try_next = "{bin}/order-status"},
   };
   return catalog;
 }
