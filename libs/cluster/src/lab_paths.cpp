@@ -33,6 +33,8 @@ LabPaths LabPaths::at(const fs::path& home) {
   p.kafka_libs = p.home / ".klab" / "kafka" / "libs";
   p.kafka_previous_libs = p.home / ".klab" / "kafka-previous" / "libs";
   p.registry_app = p.home / ".klab" / "registry" / "app";
+  p.connect_libs = p.home / ".klab" / "connect" / "libs";
+  p.connect_plugins = p.home / ".klab" / "connect" / "plugins";
   p.config_dir = p.home / "kafka" / "config";
   p.state_dir = p.home / ".klab" / "state" / "cluster";
   // A second lab beside the default one (the CLI's own tests use this).

@@ -12,6 +12,8 @@ struct LabPaths {
   /// .klab/kafka-previous/libs: the older Kafka of kafka/previous/pom.xml (upgrade lesson,
   /// MirrorMaker 2)
   std::filesystem::path kafka_previous_libs;
+  std::filesystem::path connect_libs;     ///< .klab/connect/libs: the Kafka Connect worker
+  std::filesystem::path connect_plugins;  ///< .klab/connect/plugins: one folder per connector
   std::filesystem::path registry_app;  ///< .klab/registry/app: the Apicurio schema registry (8.1.2)
   std::filesystem::path config_dir;    ///< kafka/config: node template, log4j2 config
   std::filesystem::path state_dir;     ///< .klab/state/cluster: node data and logs of `klab up`
