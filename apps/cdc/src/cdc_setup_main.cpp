@@ -34,17 +34,22 @@ int main(int argc, char** argv) {
   bool teardown = false;
   app.add_option("--postgres", db_base, "libpq settings (default: $KLAB_POSTGRES, else the lab's)");
   app.add_option("--database", database, "the source database")->capture_default_str();
-  app.add_option("--topic-prefix", prefix, "Debezium's topic.prefix: topics <prefix>.public.<table>")
+  app.add_option("--topic-prefix", prefix,
+                 "Debezium's topic.prefix: topics <prefix>.public.<table>")
       ->capture_default_str();
-  app.add_option("--connector", connector, "connector name (also the slot's)")->capture_default_str();
-  app.add_option("--connect-port", connect_port, "Kafka Connect's REST port")->capture_default_str();
-  app.add_option("--customers", customers, "customers to create on first run")->capture_default_str();
+  app.add_option("--connector", connector, "connector name (also the slot's)")
+      ->capture_default_str();
+  app.add_option("--connect-port", connect_port, "Kafka Connect's REST port")
+      ->capture_default_str();
+  app.add_option("--customers", customers, "customers to create on first run")
+      ->capture_default_str();
   app.add_option("--orders", orders, "orders to create on first run")->capture_default_str();
   app.add_flag("--teardown", teardown, "delete the connector, its slot and its publication");
   CLI11_PARSE(app, argc, argv);
   // Slot names: lower case letters, digits and underscores.
   std::string slot;
-  for (char c : connector) slot += std::isalnum(static_cast<unsigned char>(c)) ? std::tolower(c) : '_';
+  for (char c : connector)
+    slot += std::isalnum(static_cast<unsigned char>(c)) ? std::tolower(c) : '_';
   try {
     klab::cluster::KafkaConnect connect(klab::cluster::LabPaths::discover(),
                                         {.rest_port = static_cast<std::uint16_t>(connect_port)});
@@ -54,8 +59,8 @@ int main(int argc, char** argv) {
       pqxx::nontransaction n(c);
       // The connector lets go of the slot a moment after it is deleted.
       for (int i = 0; i < 100; ++i) {
-        auto active = n.exec_params(
-            "SELECT active FROM pg_replication_slots WHERE slot_name = $1", slot);
+        auto active =
+            n.exec_params("SELECT active FROM pg_replication_slots WHERE slot_name = $1", slot);
         if (active.empty()) break;
         if (!active[0][0].as<bool>()) {
           n.exec_params("SELECT pg_drop_replication_slot($1)", slot);
@@ -65,7 +70,8 @@ int main(int argc, char** argv) {
       }
       n.exec("DROP PUBLICATION IF EXISTS " + n.quote_name(slot + "_publication"));
       auto left = n.exec_params("SELECT count(*) FROM pg_replication_slots WHERE slot_name = $1",
-                                slot)[0][0].as<int>();
+                                slot)[0][0]
+                      .as<int>();
       std::cout << "cdc-setup: connector " << connector << " deleted, slot " << slot
                 << (left == 0 ? " dropped" : " still there (in use)") << std::endl;
       return left == 0 ? 0 : 1;
@@ -88,22 +94,21 @@ int main(int argc, char** argv) {
     }
     auto pg = base_settings(klab::apps::database_conninfo(db_base, database));
     connect.put_connector(
-        connector,
-        {{"connector.class", "io.debezium.connector.postgresql.PostgresConnector"},
-         {"plugin.name", "pgoutput"},
-         {"database.hostname", pg["host"]},
-         {"database.port", pg["port"]},
-         {"database.user", pg["user"]},
-         {"database.password", pg.count("password") ? pg["password"] : ""},
-         {"database.dbname", database},
-         {"topic.prefix", prefix},
-         {"table.include.list", "public.customers,public.orders"},
-         {"slot.name", slot},
-         {"publication.name", slot + "_publication"},
-         {"publication.autocreate.mode", "filtered"},
-         {"snapshot.mode", "initial"},
-         {"tombstones.on.delete", "true"},
-         {"tasks.max", "1"}});
+        connector, {{"connector.class", "io.debezium.connector.postgresql.PostgresConnector"},
+                    {"plugin.name", "pgoutput"},
+                    {"database.hostname", pg["host"]},
+                    {"database.port", pg["port"]},
+                    {"database.user", pg["user"]},
+                    {"database.password", pg.count("password") ? pg["password"] : ""},
+                    {"database.dbname", database},
+                    {"topic.prefix", prefix},
+                    {"table.include.list", "public.customers,public.orders"},
+                    {"slot.name", slot},
+                    {"publication.name", slot + "_publication"},
+                    {"publication.autocreate.mode", "filtered"},
+                    {"snapshot.mode", "initial"},
+                    {"tombstones.on.delete", "true"},
+                    {"tasks.max", "1"}});
     connect.await_running(connector, std::chrono::seconds(60));
     std::cout << "cdc-setup: " << database << " ready, connector " << connector
               << " running; topics " << prefix << ".public.customers and " << prefix

@@ -6,11 +6,10 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 #include <set>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "klab/apps/app_support.hpp"
 #include "klab/framework/listener/listener_container.hpp"
@@ -50,7 +49,8 @@ void refresh_totals(pqxx::work& w, int customer) {
       "c.id, c.name ON CONFLICT (customer_id) DO UPDATE SET name = EXCLUDED.name, order_count = "
       "EXCLUDED.order_count, total_cents = EXCLUDED.total_cents",
       customer);
-  if (r.affected_rows() == 0) w.exec_params("DELETE FROM customer_totals WHERE customer_id = $1", customer);
+  if (r.affected_rows() == 0)
+    w.exec_params("DELETE FROM customer_totals WHERE customer_id = $1", customer);
 }
 
 }  // namespace

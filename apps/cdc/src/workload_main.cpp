@@ -14,8 +14,9 @@ int main(int argc, char** argv) {
   double rate = 2;
   app.add_option("--postgres", db_base, "libpq settings (default: $KLAB_POSTGRES, else the lab's)");
   app.add_option("--database", database, "the source database")->capture_default_str();
-  app.add_option("--rate", rate, "changes per second")->capture_default_str()->check(
-      CLI::PositiveNumber);
+  app.add_option("--rate", rate, "changes per second")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   CLI11_PARSE(app, argc, argv);
   klab::apps::catch_stop_signals();
   try {
@@ -28,12 +29,14 @@ int main(int argc, char** argv) {
       switch (n++ % 4) {
         case 0:
         case 1:  // a new order for a random customer
-          w.exec("INSERT INTO orders SELECT coalesce(max(id), 0) + 1, (SELECT id FROM customers "
-                 "ORDER BY random() LIMIT 1), (random() * 50000)::bigint, 'placed' FROM orders");
+          w.exec(
+              "INSERT INTO orders SELECT coalesce(max(id), 0) + 1, (SELECT id FROM customers "
+              "ORDER BY random() LIMIT 1), (random() * 50000)::bigint, 'placed' FROM orders");
           break;
         case 2:  // the oldest placed order is paid
-          w.exec("UPDATE orders SET status = 'paid' WHERE id = (SELECT min(id) FROM orders WHERE "
-                 "status = 'placed')");
+          w.exec(
+              "UPDATE orders SET status = 'paid' WHERE id = (SELECT min(id) FROM orders WHERE "
+              "status = 'placed')");
           break;
         default:  // a random order is cancelled and removed
           w.exec("DELETE FROM orders WHERE id = (SELECT id FROM orders ORDER BY random() LIMIT 1)");

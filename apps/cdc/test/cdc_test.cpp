@@ -82,15 +82,17 @@ TEST(CdcApp, TheReplicaFollowsSnapshotInsertsUpdatesAndDeletesAcrossAConnectWork
   const std::string prefix = "cdc" + tag, connector = "shop-cdc-" + tag;
   const std::string slot = "shop_cdc_" + tag;
   auto port = klab::cluster::find_free_port_block(1, 30000).value();
-  klab::cluster::KafkaConnect connect(
-      klab::cluster::LabPaths::discover(),
-      {.bootstrap = cluster().bootstrap(), .dir = dir / "connect", .rest_port = port,
-       .group_id = "connect-" + tag});
+  klab::cluster::KafkaConnect connect(klab::cluster::LabPaths::discover(),
+                                      {.bootstrap = cluster().bootstrap(),
+                                       .dir = dir / "connect",
+                                       .rest_port = port,
+                                       .group_id = "connect-" + tag});
   connect.start(/*die_with_parent=*/true);
   auto setup = [&](std::vector<std::string> extra = {}) {
-    std::vector<std::string> argv{CDC_SETUP_PATH,     "--postgres", db.base,      "--database",
-                                  db.source,          "--topic-prefix", prefix,   "--connector",
-                                  connector,          "--connect-port", std::to_string(port)};
+    std::vector<std::string> argv{CDC_SETUP_PATH,   "--postgres",        db.base,
+                                  "--database",     db.source,           "--topic-prefix",
+                                  prefix,           "--connector",       connector,
+                                  "--connect-port", std::to_string(port)};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return klab::cluster::run_command(argv, scaled(120s));
   };
@@ -98,20 +100,21 @@ TEST(CdcApp, TheReplicaFollowsSnapshotInsertsUpdatesAndDeletesAcrossAConnectWork
   ASSERT_EQ(ready.exit_code, 0) << ready.output << read_file(connect.log_file());
 
   klab::cluster::ManagedProcess materializer(dir / "materializer.pid", CDC_MATERIALIZER_PATH);
-  materializer.start({CDC_MATERIALIZER_PATH, "--topic-prefix", prefix, "--postgres", db.base,
-                      "--database", db.replica, "--group", "materializer-" + tag,
-                      "--session-timeout-ms", "6000"},
-                     {.log_file = dir / "materializer.log", .die_with_parent = true});
+  materializer.start(
+      {CDC_MATERIALIZER_PATH, "--topic-prefix", prefix, "--postgres", db.base, "--database",
+       db.replica, "--group", "materializer-" + tag, "--session-timeout-ms", "6000"},
+      {.log_file = dir / "materializer.log", .die_with_parent = true});
   // 1. The initial snapshot: every row arrives as a read ("r") event.
   ASSERT_TRUE(await_until([&] { return db.in_sync(); }, scaled(120s)))
       << read_file(dir / "materializer.log");
   EXPECT_EQ(db.one(db.replica, "SELECT count(*) FROM orders"), "100");
 
   // 2. Live changes: inserts, updates (a customer's tier, orders' amounts), deletes.
-  db.run("INSERT INTO orders SELECT g, 1 + g % 20, 250, 'placed' FROM generate_series(101, 150) g;"
-         "UPDATE customers SET tier = 'platinum' WHERE id = 5;"
-         "UPDATE orders SET amount_cents = amount_cents + 1, status = 'paid' WHERE id <= 30;"
-         "DELETE FROM orders WHERE id BETWEEN 141 AND 150;");
+  db.run(
+      "INSERT INTO orders SELECT g, 1 + g % 20, 250, 'placed' FROM generate_series(101, 150) g;"
+      "UPDATE customers SET tier = 'platinum' WHERE id = 5;"
+      "UPDATE orders SET amount_cents = amount_cents + 1, status = 'paid' WHERE id <= 30;"
+      "DELETE FROM orders WHERE id BETWEEN 141 AND 150;");
   ASSERT_TRUE(await_until([&] { return db.in_sync(); }, scaled(60s)));
 
   // 3. The worker dies (kill -9) while the source keeps changing; a new one resumes from the
@@ -127,9 +130,10 @@ TEST(CdcApp, TheReplicaFollowsSnapshotInsertsUpdatesAndDeletesAcrossAConnectWork
       scaled(30s)))
       << connect.offsets(connector);
   ASSERT_TRUE(connect.kill());
-  db.run("INSERT INTO orders SELECT g, 1 + g % 20, 999, 'placed' FROM generate_series(151, 180) g;"
-         "DELETE FROM customers WHERE id = 20;"
-         "UPDATE orders SET status = 'shipped' WHERE id BETWEEN 31 AND 40;");
+  db.run(
+      "INSERT INTO orders SELECT g, 1 + g % 20, 999, 'placed' FROM generate_series(151, 180) g;"
+      "DELETE FROM customers WHERE id = 20;"
+      "UPDATE orders SET status = 'shipped' WHERE id BETWEEN 31 AND 40;");
   connect.start(/*die_with_parent=*/true);
   connect.await_running(connector, scaled(120s));
   ASSERT_TRUE(await_until([&] { return db.in_sync(); }, scaled(120s)))
@@ -159,7 +163,8 @@ TEST(CdcApp, TheReplicaFollowsSnapshotInsertsUpdatesAndDeletesAcrossAConnectWork
     if (op == "u" && e["after"]["id"] == 1) {
       EXPECT_EQ(e["before"]["status"], "placed");
       EXPECT_EQ(e["after"]["status"], "paid");
-      EXPECT_EQ(e["after"]["amount_cents"].get<long>(), e["before"]["amount_cents"].get<long>() + 1);
+      EXPECT_EQ(e["after"]["amount_cents"].get<long>(),
+                e["before"]["amount_cents"].get<long>() + 1);
     }
   }
   std::cout << "orders topic: " << reads << " snapshot reads, " << creates << " inserts, "
@@ -176,8 +181,8 @@ TEST(CdcApp, TheReplicaFollowsSnapshotInsertsUpdatesAndDeletesAcrossAConnectWork
   materializer.stop(scaled(30s));
   auto gone = setup({"--teardown"});
   EXPECT_EQ(gone.exit_code, 0) << gone.output;
-  EXPECT_EQ(db.one(db.source, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" +
-                                  slot + "'"),
+  EXPECT_EQ(db.one(db.source,
+                   "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + slot + "'"),
             "0");
   connect.stop();
 }

@@ -91,18 +91,18 @@ void KafkaConnect::start(bool die_with_parent) {
     for (const auto& [k, v] : p) out << k << "=" << v << "\n";
   }
   auto runtime = KafkaRuntime::locate(paths_);
-  std::vector<std::string> argv{runtime.java(),
-                                "-Xms128m",
-                                "-Xmx512m",
-                                "-XX:+UseSerialGC",
-                                "-XX:TieredStopAtLevel=1",
-                                "-Dlog4j2.configurationFile=" +
-                                    (paths_.config_dir / "log4j2-connect.properties").string(),
-                                "-Dkafka.logs.dir=" + spec_.dir.string(),
-                                "-cp",
-                                (paths_.connect_libs / "*").string(),
-                                "org.apache.kafka.connect.cli.ConnectDistributed",
-                                (spec_.dir / "worker.properties").string()};
+  std::vector<std::string> argv{
+      runtime.java(),
+      "-Xms128m",
+      "-Xmx512m",
+      "-XX:+UseSerialGC",
+      "-XX:TieredStopAtLevel=1",
+      "-Dlog4j2.configurationFile=" + (paths_.config_dir / "log4j2-connect.properties").string(),
+      "-Dkafka.logs.dir=" + spec_.dir.string(),
+      "-cp",
+      (paths_.connect_libs / "*").string(),
+      "org.apache.kafka.connect.cli.ConnectDistributed",
+      (spec_.dir / "worker.properties").string()};
   process_.start(argv, {.log_file = spec_.dir / "stdout.log", .die_with_parent = die_with_parent});
   await_until([&] { return running(); }, scaled(10s), 20ms);
   bool up = await_until(
@@ -113,8 +113,8 @@ void KafkaConnect::start(bool die_with_parent) {
       },
       scaled(120s), 250ms);
   if (!up || !running())
-    throw ClusterError("Kafka Connect did not start:\n" + failure_excerpt(log_file(), 10) +
-                       "\n" + failure_excerpt(spec_.dir / "stdout.log", 10));
+    throw ClusterError("Kafka Connect did not start:\n" + failure_excerpt(log_file(), 10) + "\n" +
+                       failure_excerpt(spec_.dir / "stdout.log", 10));
 }
 
 bool KafkaConnect::stop() { return process_.stop(30s); }
@@ -168,8 +168,8 @@ void KafkaConnect::await_running(const std::string& name, std::chrono::milliseco
       timeout, 250ms);
   if (!ok || !last.running())
     throw ClusterError("connector " + name + " is not running (state '" + last.state + "'" +
-                       (last.trace.empty() ? "" : ": " + last.trace.substr(0, 1500)) +
-                       "); see " + log_file().string());
+                       (last.trace.empty() ? "" : ": " + last.trace.substr(0, 1500)) + "); see " +
+                       log_file().string());
 }
 
 std::string KafkaConnect::offsets(const std::string& name) const {

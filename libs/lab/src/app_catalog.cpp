@@ -27,6 +27,19 @@ const std::vector<AppSpec>& app_catalog() {
                {"order-client", {"order-client", "--rate", "5"}},
            },
        .try_next = "{bin}/order-status"},
+      {.name = "cdc",
+       .roadmap_id = "project.5",
+       .title = "Change Data Capture: PostgreSQL → Debezium(Kafka Connect) → replica와 집계 view",
+       .needs_postgres = true,
+       .needs_connect = true,
+       .setup = {{"cdc-setup", {"cdc-setup"}}},
+       .programs =
+           {
+               {"materializer", {"cdc-materializer"}},
+               {"workload", {"cdc-workload"}},
+           },
+       .try_next = "psql 'host=127.0.0.1 port=15432 user=klab dbname=shop_replica' -c 'SELECT * "
+                   "FROM customer_totals ORDER BY total_cents DESC LIMIT 5'"},
   };
   return catalog;
 }
@@ -44,6 +57,14 @@ std::filesystem::path app_program_dir(const std::filesystem::path& klab_executab
 
 klab::cluster::Postgres lab_postgres(const klab::cluster::LabPaths& paths, std::uint16_t port) {
   return klab::cluster::Postgres({.dir = paths.state_dir.parent_path() / "postgres", .port = port});
+}
+
+klab::cluster::KafkaConnect lab_connect(const klab::cluster::LabPaths& paths,
+                                        const std::string& bootstrap, int replication_factor) {
+  return klab::cluster::KafkaConnect(paths, {.bootstrap = bootstrap,
+                                             .dir = paths.state_dir.parent_path() / "connect",
+                                             .rest_port = default_connect_port,
+                                             .replication_factor = replication_factor});
 }
 
 }  // namespace klab::lab

@@ -28,8 +28,8 @@ std::string app_names() {
 void cmd_app_list() {
   fmt::print("{:<16} {:<10} {}\n", "APP", "ROADMAP", "WHAT IT IS");
   for (const auto& a : klab::lab::app_catalog())
-    fmt::print("{:<16} {:<10} {}{}\n", a.name, a.roadmap_id, a.title,
-               a.needs_postgres ? "  [PostgreSQL]" : "");
+    fmt::print("{:<16} {:<10} {}{}{}\n", a.name, a.roadmap_id, a.title,
+               a.needs_postgres ? "  [PostgreSQL]" : "", a.needs_connect ? "[Kafka Connect]" : "");
   fmt::print("\nrun one: klab app run NAME (its README: apps/NAME/README.md)\n");
 }
 
@@ -52,12 +52,15 @@ int cmd_app_run(const std::string& name, std::uint16_t postgres_port) {
   auto ctx = make_context();
   auto exe = fs::read_symlink("/proc/self/exe");
   auto bin_dir = klab::lab::app_program_dir(exe, app->name);
-  for (const auto& p : app->programs)
+  auto all_programs = app->setup;
+  all_programs.insert(all_programs.end(), app->programs.begin(), app->programs.end());
+  for (const auto& p : all_programs)
     if (!fs::exists(bin_dir / p.argv.front()))
       throw CommandError(p.argv.front() + " is not built (" + bin_dir.string() +
                          "): run scripts/setup");
+  std::size_t brokers = 1;
   try {
-    klab::client::Admin(ctx.client_config()).describe_cluster(10s);
+    brokers = klab::client::Admin(ctx.client_config()).describe_cluster(10s).brokers.size();
   } catch (const std::exception& e) {
     throw CommandError("cannot reach the cluster at " + ctx.target.describe() + " (" + e.what() +
                        "): start the lab with `klab up`, or set KLAB_BOOTSTRAP");
@@ -80,14 +83,38 @@ int cmd_app_run(const std::string& name, std::uint16_t postgres_port) {
     setenv("KLAB_POSTGRES",
            ("host=127.0.0.1 port=" + std::to_string(pg.port()) + " user=klab").c_str(), 1);
   }
+  std::optional<klab::cluster::KafkaConnect> started_connect;
   auto dir = ctx.paths.state_dir.parent_path() / "apps" / app->name;
   fs::create_directories(dir);
   std::vector<Running> running;
   auto finish = [&] {
     stop_all(running);
+    if (started_connect) started_connect->stop();
     if (started_postgres) started_postgres->stop();
   };
   try {
+    if (app->needs_connect) {
+      auto connect = klab::lab::lab_connect(ctx.paths, ctx.target.bootstrap,
+                                            static_cast<int>(std::min<std::size_t>(brokers, 3)));
+      if (!connect.running()) {
+        fmt::print("==> starting Kafka Connect, REST API on {} (log {})\n", connect.url(),
+                   connect.log_file().string());
+        std::fflush(stdout);
+        connect.start();
+        started_connect = connect;
+      }
+    }
+    for (const auto& p : app->setup) {
+      auto argv = p.argv;
+      argv.front() = (bin_dir / argv.front()).string();
+      fmt::print("==> {}\n", p.label);
+      std::fflush(stdout);
+      auto r = klab::cluster::run_command(argv, 180s);
+      fmt::print("{}", r.output);
+      if (r.exit_code != 0)
+        throw CommandError(p.label + " failed (exit " + std::to_string(r.exit_code) +
+                           "): see its output above");
+    }
     for (const auto& p : app->programs) {
       auto argv = p.argv;
       argv.front() = (bin_dir / argv.front()).string();
@@ -127,7 +154,8 @@ int cmd_app_run(const std::string& name, std::uint16_t postgres_port) {
   }
   fmt::print("==> stopping {}\n", app->name);
   finish();
-  fmt::print("stopped{}\n", started_postgres ? " (and the PostgreSQL it started)" : "");
+  fmt::print("stopped{}{}\n", started_postgres ? " (and the PostgreSQL it started)" : "",
+             started_connect ? " (and Kafka Connect)" : "");
   return status;
 }
 

@@ -28,7 +28,7 @@ struct ConnectSpec {
 struct ConnectorStatus {
   std::string state;  ///< "RUNNING", "FAILED", "PAUSED", "UNASSIGNED"; "" when unknown
   std::vector<std::string> task_states;
-  std::string trace;  ///< the first failure's stack trace, if any
+  std::string trace;     ///< the first failure's stack trace, if any
   bool running() const;  ///< the connector and at least one task, all RUNNING
 };
 
