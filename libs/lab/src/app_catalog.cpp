@@ -27,6 +27,21 @@ const std::vector<AppSpec>& app_catalog() {
                {"order-client", {"order-client", "--rate", "5"}},
            },
        .try_next = "{bin}/order-status"},
+      {.name = "pipeline",
+       .roadmap_id = "project.4",
+       .title = "데이터 파이프라인: 파일·DB 테이블(Connect)·HTTP → 검증·join·enrich → PostgreSQL",
+       .needs_postgres = true,
+       .needs_connect = true,
+       .setup = {{"pipeline-setup", {"pipeline-setup", "--file", "{state}/store-sales.jsonl"}}},
+       .programs =
+           {
+               {"ingest", {"pipeline-ingest"}},
+               {"stream", {"pipeline-stream"}},
+               {"sink", {"pipeline-sink"}},
+               {"feed", {"pipeline-feed", "--file", "{state}/store-sales.jsonl"}},
+           },
+       .try_next = "psql 'host=127.0.0.1 port=15432 user=klab dbname=pipeline_sink' -c 'SELECT "
+                   "category, channel, count(*), sum(amount_cents) FROM sales GROUP BY 1, 2'"},
       {.name = "cdc",
        .roadmap_id = "project.5",
        .title = "Change Data Capture: PostgreSQL → Debezium(Kafka Connect) → replica와 집계 view",

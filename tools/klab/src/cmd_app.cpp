@@ -33,6 +33,15 @@ void cmd_app_list() {
   fmt::print("\nrun one: klab app run NAME (its README: apps/NAME/README.md)\n");
 }
 
+// argv[0] in the app's build folder, "{state}" replaced by its state folder.
+std::vector<std::string> expand(std::vector<std::string> argv, const fs::path& bin_dir,
+                                const fs::path& state_dir) {
+  argv.front() = (bin_dir / argv.front()).string();
+  for (auto& a : argv)
+    if (auto at = a.find("{state}"); at != std::string::npos) a.replace(at, 7, state_dir.string());
+  return argv;
+}
+
 struct Running {
   std::string label;
   klab::cluster::ManagedProcess process;
@@ -105,8 +114,7 @@ int cmd_app_run(const std::string& name, std::uint16_t postgres_port) {
       }
     }
     for (const auto& p : app->setup) {
-      auto argv = p.argv;
-      argv.front() = (bin_dir / argv.front()).string();
+      auto argv = expand(p.argv, bin_dir, dir);
       fmt::print("==> {}\n", p.label);
       std::fflush(stdout);
       auto r = klab::cluster::run_command(argv, 180s);
@@ -116,8 +124,7 @@ int cmd_app_run(const std::string& name, std::uint16_t postgres_port) {
                            "): see its output above");
     }
     for (const auto& p : app->programs) {
-      auto argv = p.argv;
-      argv.front() = (bin_dir / argv.front()).string();
+      auto argv = expand(p.argv, bin_dir, dir);
       auto log = dir / (p.label + ".log");
       klab::cluster::ManagedProcess process(dir / (p.label + ".pid"), argv.front());
       process.start(argv, {.log_file = log, .die_with_parent = true});

@@ -14,8 +14,10 @@
 namespace klab::lab {
 
 struct AppProgram {
-  std::string label;              ///< its name in progress lines and the log file name
-  std::vector<std::string> argv;  ///< argv[0]: the program's file name in the app's build folder
+  std::string label;  ///< its name in progress lines and the log file name
+  /// argv[0]: the program's file name in the app's build folder; "{state}" in an argument is
+  /// the app's folder of logs and files (.klab/state/apps/<name>)
+  std::vector<std::string> argv;
 };
 
 struct AppSpec {
