@@ -27,6 +27,16 @@ const std::vector<AppSpec>& app_catalog() {
                {"order-client", {"order-client", "--rate", "5"}},
            },
        .try_next = "{bin}/order-status"},
+      {.name = "notifications",
+       .roadmap_id = "project.3",
+       .title = "실시간 알림 시스템: 사용자 활동 → window 규칙(changelog state) → 브라우저(SSE)",
+       .programs =
+           {
+               {"rules", {"notify-rules"}},
+               {"web", {"notify-web"}},
+               {"activity", {"notify-activity"}},
+           },
+       .try_next = "open http://127.0.0.1:8095/?user=alice (or bob, carol, dave)"},
       {.name = "pipeline",
        .roadmap_id = "project.4",
        .title = "데이터 파이프라인: 파일·DB 테이블(Connect)·HTTP → 검증·join·enrich → PostgreSQL",
