@@ -27,7 +27,7 @@ std::map<std::string, std::string> base_settings(const std::string& base) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int cdc_setup_main(int argc, char** argv) {
   CLI::App app{"Prepares the shop database and registers the Debezium connector for it."};
   std::string db_base, database = "shop", prefix = "shop", connector = "shop-cdc";
   int connect_port = 8083, customers = 20, orders = 100;

@@ -55,7 +55,7 @@ void refresh_totals(pqxx::work& w, int customer) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int cdc_materializer_main(int argc, char** argv) {
   CLI::App app{"Materializes Debezium change events into a replica database."};
   std::string prefix = "shop", group = "cdc-materializer", db_base, database = "shop_replica";
   int session_timeout_ms = 10000;

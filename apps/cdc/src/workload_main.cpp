@@ -8,7 +8,7 @@
 
 #include "klab/apps/app_support.hpp"
 
-int main(int argc, char** argv) {
+int cdc_workload_main(int argc, char** argv) {
   CLI::App app{"Changes the shop database at a steady pace."};
   std::string db_base, database = "shop";
   double rate = 2;

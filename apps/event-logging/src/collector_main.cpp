@@ -14,7 +14,7 @@
 using namespace std::chrono_literals;
 namespace logging = klab::apps::logging;
 
-int main(int argc, char** argv) {
+int event_collector_main(int argc, char** argv) {
   CLI::App app{"Stores application events from Kafka in PostgreSQL, each exactly once."};
   std::string topic = "app.events", group = "event-collector", db_base, database = "event_logging";
   int concurrency = 2, partitions = 6, pause_after_store_ms = 0, session_timeout_ms = 10000;

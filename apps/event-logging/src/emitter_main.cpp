@@ -10,7 +10,7 @@
 
 using namespace std::chrono_literals;
 
-int main(int argc, char** argv) {
+int event_emitter_main(int argc, char** argv) {
   CLI::App app{"Sends structured application events through the logging client."};
   klab::apps::logging::EventLoggerOptions options;
   long count = 0;

@@ -20,7 +20,7 @@ std::string utc(std::int64_t ms) {
 }
 }  // namespace
 
-int main(int argc, char** argv) {
+int event_search_main(int argc, char** argv) {
   CLI::App app{"Searches the collected events (newest first)."};
   klab::apps::logging::EventQuery q;
   std::string service, level, from, to, db_base, database = "event_logging";

@@ -11,7 +11,7 @@
 
 using namespace std::chrono_literals;
 
-int main(int argc, char** argv) {
+int notify_activity_main(int argc, char** argv) {
   CLI::App app{"Sends simulated user activity."};
   klab::apps::notifications::NotifyTopics topics;
   double rate = 2;

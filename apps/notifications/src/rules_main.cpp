@@ -15,7 +15,7 @@
 using namespace std::chrono_literals;
 namespace notify = klab::apps::notifications;
 
-int main(int argc, char** argv) {
+int notify_rules_main(int argc, char** argv) {
   CLI::App app{"Turns user activity into notifications, with state in a changelog topic."};
   notify::NotifyTopics topics;
   std::string group = "notify-rules";

@@ -65,7 +65,7 @@ struct Hub {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int notify_web_main(int argc, char** argv) {
   CLI::App app{"Pushes notifications to a browser page over Server-Sent Events."};
   klab::apps::notifications::NotifyTopics topics;
   int port = 8095;

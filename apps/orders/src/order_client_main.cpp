@@ -13,7 +13,7 @@
 using namespace std::chrono_literals;
 namespace orders = klab::apps::orders;
 
-int main(int argc, char** argv) {
+int order_client_main(int argc, char** argv) {
   CLI::App app{"Places orders into the order saga."};
   orders::SagaTopics topics;
   long count = 0, first = 1;

@@ -12,7 +12,7 @@
 
 using namespace std::chrono_literals;
 
-int main(int argc, char** argv) {
+int order_status_main(int argc, char** argv) {
   CLI::App app{"Shows how the saga's orders ended."};
   klab::apps::orders::SagaTopics topics;
   int show = 10;

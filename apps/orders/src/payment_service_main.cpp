@@ -1,7 +1,7 @@
 // payment-service: one step of the order saga in its own process (see saga.hpp).
 #include "saga_service.hpp"
 
-int main(int argc, char** argv) {
+int payment_service_main(int argc, char** argv) {
   using namespace klab::apps::orders;
   return run_service(argc, argv,
                      {.name = "payment-service",

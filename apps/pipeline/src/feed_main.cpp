@@ -13,7 +13,7 @@
 
 #include "klab/apps/app_support.hpp"
 
-int main(int argc, char** argv) {
+int pipeline_feed_main(int argc, char** argv) {
   CLI::App app{"Feeds the pipeline's file and web sources."};
   std::string file;
   int port = 8090;

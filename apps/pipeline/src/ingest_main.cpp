@@ -15,7 +15,7 @@
 
 using namespace std::chrono_literals;
 
-int main(int argc, char** argv) {
+int pipeline_ingest_main(int argc, char** argv) {
   CLI::App app{"Takes sales over HTTP (POST /sales, JSON lines) into Kafka."};
   klab::apps::pipeline::PipelineTopics topics;
   int port = 8090;

@@ -15,7 +15,7 @@
 #include "klab/cluster/lab_paths.hpp"
 #include "sales.hpp"
 
-int main(int argc, char** argv) {
+int pipeline_setup_main(int argc, char** argv) {
   CLI::App app{"Creates the product catalog and registers the pipeline's source connectors."};
   klab::apps::pipeline::PipelineTopics topics;
   std::string db_base, database = "pipeline_source", file, name = "pipeline";

@@ -12,7 +12,7 @@
 
 using namespace std::chrono_literals;
 
-int main(int argc, char** argv) {
+int pipeline_sink_main(int argc, char** argv) {
   CLI::App app{"Stores enriched sales in PostgreSQL."};
   klab::apps::pipeline::PipelineTopics topics;
   std::string group = "pipeline-sink", db_base, database = "pipeline_sink";

@@ -16,7 +16,7 @@
 using namespace std::chrono_literals;
 namespace pipeline = klab::apps::pipeline;
 
-int main(int argc, char** argv) {
+int pipeline_stream_main(int argc, char** argv) {
   CLI::App app{"Validates, joins with the product catalog and enriches raw sales."};
   pipeline::PipelineTopics topics;
   std::string group = "pipeline-stream";

@@ -1,0 +1,1 @@
+// Anchors the practice systems' shared precompiled header (see CMakeLists.txt).
