@@ -9,23 +9,10 @@
 #include <thread>
 
 #include "klab/apps/app_support.hpp"
+#include "klab/apps/debezium_source.hpp"
 #include "klab/cluster/kafka_connect.hpp"
 #include "klab/cluster/lab_paths.hpp"
 #include "shop_schema.hpp"
-
-namespace {
-
-std::map<std::string, std::string> base_settings(const std::string& base) {
-  // "host=.. port=.. user=.." -> a map (libpq's key=value form, no quoting in the lab's).
-  std::map<std::string, std::string> out;
-  std::istringstream in(base);
-  std::string kv;
-  while (in >> kv)
-    if (auto eq = kv.find('='); eq != std::string::npos) out[kv.substr(0, eq)] = kv.substr(eq + 1);
-  return out;
-}
-
-}  // namespace
 
 int cdc_setup_main(int argc, char** argv) {
   CLI::App app{"Prepares the shop database and registers the Debezium connector for it."};
@@ -46,35 +33,20 @@ int cdc_setup_main(int argc, char** argv) {
   app.add_option("--orders", orders, "orders to create on first run")->capture_default_str();
   app.add_flag("--teardown", teardown, "delete the connector, its slot and its publication");
   CLI11_PARSE(app, argc, argv);
-  // Slot names: lower case letters, digits and underscores.
-  std::string slot;
-  for (char c : connector)
-    slot += std::isalnum(static_cast<unsigned char>(c)) ? std::tolower(c) : '_';
+  klab::apps::DebeziumSource source{.postgres = db_base,
+                                    .database = database,
+                                    .topic_prefix = prefix,
+                                    .tables = "public.customers,public.orders",
+                                    .slot = klab::apps::slot_name(connector)};
   try {
     klab::cluster::KafkaConnect connect(klab::cluster::LabPaths::discover(),
                                         {.rest_port = static_cast<std::uint16_t>(connect_port)});
     if (teardown) {
       connect.delete_connector(connector);
-      pqxx::connection c(klab::apps::database_conninfo(db_base, database));
-      pqxx::nontransaction n(c);
-      // The connector lets go of the slot a moment after it is deleted.
-      for (int i = 0; i < 100; ++i) {
-        auto active =
-            n.exec_params("SELECT active FROM pg_replication_slots WHERE slot_name = $1", slot);
-        if (active.empty()) break;
-        if (!active[0][0].as<bool>()) {
-          n.exec_params("SELECT pg_drop_replication_slot($1)", slot);
-          break;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      }
-      n.exec("DROP PUBLICATION IF EXISTS " + n.quote_name(slot + "_publication"));
-      auto left = n.exec_params("SELECT count(*) FROM pg_replication_slots WHERE slot_name = $1",
-                                slot)[0][0]
-                      .as<int>();
-      std::cout << "cdc-setup: connector " << connector << " deleted, slot " << slot
-                << (left == 0 ? " dropped" : " still there (in use)") << std::endl;
-      return left == 0 ? 0 : 1;
+      bool dropped = klab::apps::drop_replication_slot(source);
+      std::cout << "cdc-setup: connector " << connector << " deleted, slot " << source.slot
+                << (dropped ? " dropped" : " still there (in use)") << std::endl;
+      return dropped ? 0 : 1;
     }
     klab::apps::ensure_database(db_base, database);
     {
@@ -92,23 +64,7 @@ int cdc_setup_main(int argc, char** argv) {
       }
       w.commit();
     }
-    auto pg = base_settings(klab::apps::database_conninfo(db_base, database));
-    connect.put_connector(
-        connector, {{"connector.class", "io.debezium.connector.postgresql.PostgresConnector"},
-                    {"plugin.name", "pgoutput"},
-                    {"database.hostname", pg["host"]},
-                    {"database.port", pg["port"]},
-                    {"database.user", pg["user"]},
-                    {"database.password", pg.count("password") ? pg["password"] : ""},
-                    {"database.dbname", database},
-                    {"topic.prefix", prefix},
-                    {"table.include.list", "public.customers,public.orders"},
-                    {"slot.name", slot},
-                    {"publication.name", slot + "_publication"},
-                    {"publication.autocreate.mode", "filtered"},
-                    {"snapshot.mode", "initial"},
-                    {"tombstones.on.delete", "true"},
-                    {"tasks.max", "1"}});
+    connect.put_connector(connector, klab::apps::debezium_postgres_config(source));
     connect.await_running(connector, std::chrono::seconds(60));
     std::cout << "cdc-setup: " << database << " ready, connector " << connector
               << " running; topics " << prefix << ".public.customers and " << prefix

@@ -131,9 +131,8 @@ int cdc_materializer_main(int argc, char** argv) {
     props.group_id = group;
     props.ack_mode = klab::framework::AckMode::batch;
     auto consumer_config = config;
-    consumer_config.set("auto.offset.reset", "earliest")
-        .set("session.timeout.ms", std::to_string(session_timeout_ms))
-        .set("heartbeat.interval.ms", std::to_string(std::max(500, session_timeout_ms / 5)));
+    consumer_config.set("auto.offset.reset", "earliest");
+    klab::apps::with_session_timeout(consumer_config, session_timeout_ms);
     klab::framework::ConcurrentListenerContainer container(
         consumer_config, props, klab::framework::BatchListener(listener));
     container.start();

@@ -1,5 +1,6 @@
 #include "klab/apps/app_support.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -63,6 +64,11 @@ void ensure_topic(const client::Config& config, const std::string& topic, int pa
   throw KafkaException(Error(RD_KAFKA_RESP_ERR__TIMED_OUT,
                              "topic " + topic + " was created but no broker shows it yet"),
                        "ensure_topic");
+}
+
+client::Config& with_session_timeout(client::Config& config, int session_timeout_ms) {
+  return config.set("session.timeout.ms", std::to_string(session_timeout_ms))
+      .set("heartbeat.interval.ms", std::to_string(std::max(500, session_timeout_ms / 5)));
 }
 
 void catch_stop_signals() {

@@ -71,9 +71,8 @@ int notify_rules_main(int argc, char** argv) {
     props.group_id = group;
     props.transactional_id_prefix = topics.prefix + group;
     auto consumer_config = config;
-    consumer_config.set("auto.offset.reset", "earliest")
-        .set("session.timeout.ms", std::to_string(session_timeout_ms))
-        .set("heartbeat.interval.ms", std::to_string(std::max(500, session_timeout_ms / 5)));
+    consumer_config.set("auto.offset.reset", "earliest");
+    klab::apps::with_session_timeout(consumer_config, session_timeout_ms);
     klab::framework::TransactionalListenerContainer container(
         consumer_config, config, props, [&](const klab::framework::TransactionalContext& ctx) {
           if (self && self->aborted_transactions() != aborts_seen) {

@@ -40,9 +40,8 @@ int run_service(int argc, char** argv, const ServiceSpec& spec) {
     props.transactional_id_prefix = topics.prefix + spec.name;
     props.max_poll_records = 100;
     auto consumer_config = config;
-    consumer_config.set("auto.offset.reset", "earliest")
-        .set("session.timeout.ms", std::to_string(session_timeout_ms))
-        .set("heartbeat.interval.ms", std::to_string(std::max(500, session_timeout_ms / 5)));
+    consumer_config.set("auto.offset.reset", "earliest");
+    klab::apps::with_session_timeout(consumer_config, session_timeout_ms);
     klab::framework::TransactionalListenerContainer container(
         consumer_config, config, props, [&](const klab::framework::TransactionalContext& ctx) {
           auto in = nlohmann::json::parse(ctx.record.value().value_or(""), nullptr, false);

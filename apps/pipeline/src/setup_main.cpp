@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "klab/apps/app_support.hpp"
+#include "klab/apps/debezium_source.hpp"
 #include "klab/cluster/kafka_connect.hpp"
 #include "klab/cluster/lab_paths.hpp"
 #include "sales.hpp"
@@ -31,30 +32,21 @@ int pipeline_setup_main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--teardown", teardown, "delete the connectors and the slot");
   CLI11_PARSE(app, argc, argv);
-  std::string slot;
-  for (char c : name + "_products")
-    slot += std::isalnum(static_cast<unsigned char>(c)) ? std::tolower(c) : '_';
+  klab::apps::DebeziumSource source{.postgres = db_base,
+                                    .database = database,
+                                    .topic_prefix = topics.prefix + "db",
+                                    .tables = "public.products",
+                                    .slot = klab::apps::slot_name(name + "_products")};
   try {
     klab::cluster::KafkaConnect connect(klab::cluster::LabPaths::discover(),
                                         {.rest_port = static_cast<std::uint16_t>(connect_port)});
     if (teardown) {
       connect.delete_connector(name + "-products");
       connect.delete_connector(name + "-store-file");
-      pqxx::connection c(klab::apps::database_conninfo(db_base, database));
-      pqxx::nontransaction n(c);
-      for (int i = 0; i < 100; ++i) {
-        auto r =
-            n.exec_params("SELECT active FROM pg_replication_slots WHERE slot_name = $1", slot);
-        if (r.empty()) break;
-        if (!r[0][0].as<bool>()) {
-          n.exec_params("SELECT pg_drop_replication_slot($1)", slot);
-          break;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      }
-      n.exec("DROP PUBLICATION IF EXISTS " + n.quote_name(slot + "_publication"));
-      std::cout << "pipeline-setup: connectors deleted, slot " << slot << " dropped" << std::endl;
-      return 0;
+      bool dropped = klab::apps::drop_replication_slot(source);
+      std::cout << "pipeline-setup: connectors deleted, slot " << source.slot
+                << (dropped ? " dropped" : " still there (in use)") << std::endl;
+      return dropped ? 0 : 1;
     }
     klab::apps::ensure_database(db_base, database);
     {
@@ -75,25 +67,8 @@ int pipeline_setup_main(int argc, char** argv) {
     }
     auto path = std::filesystem::absolute(file);
     if (!std::filesystem::exists(path)) std::ofstream(path).flush();  // the connector tails it
-    std::map<std::string, std::string> pg;
-    std::istringstream in(klab::apps::database_conninfo(db_base, database));
-    for (std::string kv; in >> kv;)
-      if (auto eq = kv.find('='); eq != std::string::npos) pg[kv.substr(0, eq)] = kv.substr(eq + 1);
-    connect.put_connector(
-        name + "-products",
-        {{"connector.class", "io.debezium.connector.postgresql.PostgresConnector"},
-         {"plugin.name", "pgoutput"},
-         {"database.hostname", pg["host"]},
-         {"database.port", pg["port"]},
-         {"database.user", pg["user"]},
-         {"database.password", pg.count("password") ? pg["password"] : ""},
-         {"database.dbname", database},
-         {"topic.prefix", topics.prefix + "db"},
-         {"table.include.list", "public.products"},
-         {"slot.name", slot},
-         {"publication.name", slot + "_publication"},
-         {"publication.autocreate.mode", "filtered"},
-         {"tasks.max", "1"}});
+    auto products = klab::apps::debezium_postgres_config(source);
+    connect.put_connector(name + "-products", products);
     connect.put_connector(
         name + "-store-file",
         {{"connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector"},

@@ -30,6 +30,10 @@ void ensure_topic(const client::Config& config, const std::string& topic, int pa
                   int replication_factor = -1,
                   std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
+/// Sets session.timeout.ms (and a heartbeat a fifth of it): how long a crashed member's
+/// partitions wait before the group gives them to another. Errors: as Config::set.
+client::Config& with_session_timeout(client::Config& config, int session_timeout_ms);
+
 /// From now on SIGINT and SIGTERM only set stop_requested(). Errors: none.
 void catch_stop_signals();
 /// True once SIGINT or SIGTERM arrived after catch_stop_signals(). Errors: none.
