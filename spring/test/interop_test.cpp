@@ -6,12 +6,17 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
+#include <set>
+#include <sstream>
 
 #include "klab/client/admin.hpp"
 #include "klab/cluster/await.hpp"
 #include "klab/cluster/managed_process.hpp"
 #include "klab/cluster/subprocess.hpp"
 #include "klab/framework/core/kafka_template.hpp"
+#include "klab/framework/listener/dead_letter_publishing_recoverer.hpp"
+#include "klab/framework/listener/listener_container.hpp"
 #include "klab/testing/records.hpp"
 #include "klab/testing/test_cluster.hpp"
 
@@ -59,34 +64,75 @@ struct Topics {
   std::string outbound = unique_name("interop.seen");
   std::string spring_keys = unique_name("interop.spring-keys");
   std::string cpp_keys = unique_name("interop.cpp-keys");
+  std::string spring_failing = unique_name("interop.spring-fails");
+  std::string cpp_failing = unique_name("interop.cpp-fails");
+  std::string shared = unique_name("interop.shared");
+  std::string shared_group = unique_name("interop-mixed");
 };
 
-TEST(SpringInterop,
-     CppTemplateAndSpringListenerExchangeJsonWithTypeHeadersAndPickTheSamePartitions) {
+// One Spring Boot peer (its own JVM, on this test's cluster through KLAB_BOOTSTRAP) for the
+// whole suite: it takes about 5 s to start.
+class SpringInterop : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    t_ = new Topics;
+    klab::client::Admin admin(cluster().client_config());
+    for (const auto& [name, partitions] :
+         std::map<std::string, int>{{t_->inbound, 3},
+                                    {t_->outbound, 3},
+                                    {t_->spring_keys, 6},
+                                    {t_->cpp_keys, 6},
+                                    {t_->spring_failing, 1},
+                                    {t_->spring_failing + "-dlt", 1},
+                                    {t_->cpp_failing, 1},
+                                    {t_->cpp_failing + ".DLT", 1},
+                                    {t_->shared, 6}})
+      admin.create_topic({.name = name, .partitions = partitions, .replication_factor = 1},
+                         scaled(30s));
+    setenv("KLAB_BOOTSTRAP", cluster().bootstrap().c_str(), 1);
+    dir_ = new fs::path(fs::temp_directory_path() / unique_name("spring-peer"));
+    fs::create_directories(*dir_);
+    peer_ =
+        new klab::cluster::ManagedProcess(*dir_ / "peer.pid", "dev.kafkalab.spring.LabApplication");
+    peer_->start(
+        {"java", "-XX:TieredStopAtLevel=1", "-Xmx256m", "-cp", peer_classpath(),
+         "dev.kafkalab.spring.LabApplication", "--spring.profiles.active=interop",
+         "--lab.interop.inbound=" + t_->inbound, "--lab.interop.outbound=" + t_->outbound,
+         "--lab.interop.keys-topic=" + t_->spring_keys,
+         "--lab.interop.failing=" + t_->spring_failing, "--lab.interop.shared=" + t_->shared,
+         "--lab.interop.shared-group=" + t_->shared_group,
+         "--lab.interop.group=" + unique_name("spring-peer")},
+        {.log_file = *dir_ / "peer.log", .die_with_parent = true});
+    // Until it has exec'd, the child shows this binary's command line, not the marker.
+    await_until([] { return peer_->running(); }, scaled(10s), 20ms);
+    ASSERT_TRUE(await_until(
+                    [] {
+                      return log().find("interop peer ready") != std::string::npos ||
+                             !peer_->running();
+                    },
+                    scaled(120s)) &&
+                peer_->running())
+        << log();
+  }
+  static void TearDownTestSuite() {
+    if (peer_) peer_->stop(scaled(30s));
+    delete peer_;
+    delete dir_;
+    delete t_;
+  }
+  static std::string log() { return slurp(*dir_ / "peer.log"); }
+  static Topics* t_;
+  static fs::path* dir_;
+  static klab::cluster::ManagedProcess* peer_;
+};
+Topics* SpringInterop::t_ = nullptr;
+fs::path* SpringInterop::dir_ = nullptr;
+klab::cluster::ManagedProcess* SpringInterop::peer_ = nullptr;
+
+TEST_F(SpringInterop,
+       CppTemplateAndSpringListenerExchangeJsonWithTypeHeadersAndPickTheSamePartitions) {
   ::testing::Test::RecordProperty("roadmap", "6.3.3");
-  Topics t;
-  klab::client::Admin admin(cluster().client_config());
-  for (const auto& [name, partitions] : std::map<std::string, int>{
-           {t.inbound, 3}, {t.outbound, 3}, {t.spring_keys, 6}, {t.cpp_keys, 6}})
-    admin.create_topic({.name = name, .partitions = partitions, .replication_factor = 1},
-                       scaled(30s));
-
-  // The Spring Boot application, on this test's cluster through KLAB_BOOTSTRAP.
-  setenv("KLAB_BOOTSTRAP", cluster().bootstrap().c_str(), 1);
-  auto dir = fs::temp_directory_path() / unique_name("spring-peer");
-  fs::create_directories(dir);
-  klab::cluster::ManagedProcess peer(dir / "peer.pid", "dev.kafkalab.spring.LabApplication");
-  peer.start({"java", "-XX:TieredStopAtLevel=1", "-Xmx256m", "-cp", peer_classpath(),
-              "dev.kafkalab.spring.LabApplication", "--spring.profiles.active=interop",
-              "--lab.interop.inbound=" + t.inbound, "--lab.interop.outbound=" + t.outbound,
-              "--lab.interop.keys-topic=" + t.spring_keys,
-              "--lab.interop.group=" + unique_name("spring-peer")},
-             {.log_file = dir / "peer.log", .die_with_parent = true});
-  ASSERT_TRUE(await_until(
-      [&] { return slurp(dir / "peer.log").find("interop peer ready") != std::string::npos; },
-      scaled(120s)))
-      << slurp(dir / "peer.log");
-
+  const auto& t = *t_;
   // C++ -> Spring: JSON with Spring's type header; Spring -> C++: its answer, typed the same way.
   klab::framework::KafkaTemplate<std::string, interop::Order> orders(cluster().client_config());
   for (int i = 1; i <= 3; ++i) {
@@ -98,7 +144,7 @@ TEST(SpringInterop,
     ASSERT_FALSE(orders.send(std::move(r)).get().error);
   }
   auto seen = klab::testing::consume_until(cluster().client_config(), t.outbound, 3, scaled(60s));
-  ASSERT_EQ(seen.size(), 3u) << slurp(dir / "peer.log");
+  ASSERT_EQ(seen.size(), 3u) << log();
   for (const auto& r : seen) {
     auto type = r.headers().last("__TypeId__");
     ASSERT_TRUE(type && type->value);
@@ -123,7 +169,169 @@ TEST(SpringInterop,
     same += report.partition == r.partition();
   }
   EXPECT_EQ(same, 100) << "partitions differ for " << 100 - same << " of 100 keys";
-  peer.stop(scaled(30s));
+}
+
+// Spring writes the numbers of its DLT headers as big-endian binary, the C++ recoverer as text.
+std::int64_t spring_number(const std::string& bytes) {
+  std::int64_t v = 0;
+  for (unsigned char c : bytes) v = (v << 8) | c;
+  return v;
+}
+
+std::map<std::string, std::string> dlt_headers(const klab::client::Record& r) {
+  std::map<std::string, std::string> out;
+  for (const auto& h : r.headers())
+    if (h.key.starts_with("kafka_dlt-")) out[h.key] = h.value.value_or("");
+  return out;
+}
+
+TEST_F(SpringInterop,
+       AFailedRecordReachesTheDltWithTheSameHeaderNamesAndEquivalentValuesOnBothSides) {
+  ::testing::Test::RecordProperty("roadmap", "6.2.1");
+  const auto& t = *t_;
+  // Spring: a listener that always throws, DefaultErrorHandler(FixedBackOff(0, 1)) + DLPR.
+  klab::framework::KafkaTemplate<std::string, std::string> send(cluster().client_config());
+  ASSERT_FALSE(send.send(t.spring_failing, std::string("k"), "poison").get().error);
+  // C++: the same with the C++ container.
+  klab::client::Producer dlt_producer(cluster().client_config());
+  klab::framework::ContainerProperties props;
+  props.topics = {t.cpp_failing};
+  props.group_id = unique_name("cpp-failing");
+  auto consumer = cluster().client_config();
+  consumer.set("auto.offset.reset", "earliest");
+  klab::framework::ConcurrentListenerContainer container(
+      consumer, props,
+      klab::framework::RecordListener([](const klab::framework::ListenerContext& ctx) {
+        throw std::runtime_error("cannot handle " + std::string(ctx.record.value().value_or("")));
+      }),
+      klab::framework::DefaultErrorHandler(
+          klab::framework::FixedBackOff{0ms, 1},
+          klab::framework::DeadLetterPublishingRecoverer(dlt_producer)));
+  container.start();
+  ASSERT_FALSE(send.send(t.cpp_failing, std::string("k"), "poison").get().error);
+
+  auto spring_dlt = klab::testing::consume_until(cluster().client_config(),
+                                                 t.spring_failing + "-dlt", 1, scaled(60s));
+  auto cpp_dlt = klab::testing::consume_until(cluster().client_config(), t.cpp_failing + ".DLT", 1,
+                                              scaled(60s));
+  container.stop();
+  ASSERT_EQ(spring_dlt.size(), 1u) << log();
+  ASSERT_EQ(cpp_dlt.size(), 1u);
+  auto spring = dlt_headers(spring_dlt[0]);
+  auto cpp = dlt_headers(cpp_dlt[0]);
+  std::string spring_only;
+  for (const auto& [k, v] : spring)
+    if (!cpp.count(k)) spring_only += k + " ";
+  std::cout << "Spring's DLT headers the C++ recoverer does not write: " << spring_only << "\n";
+  for (const auto& [k, v] : cpp) EXPECT_TRUE(spring.count(k)) << k << " is not a Spring header";
+  EXPECT_EQ(spring_dlt[0].value(), cpp_dlt[0].value());
+  EXPECT_EQ(spring_dlt[0].key(), cpp_dlt[0].key());
+  EXPECT_EQ(spring["kafka_dlt-original-topic"], t.spring_failing);
+  EXPECT_EQ(cpp["kafka_dlt-original-topic"], t.cpp_failing);
+  EXPECT_EQ(spring_number(spring["kafka_dlt-original-partition"]),
+            std::stoll(cpp["kafka_dlt-original-partition"]));
+  EXPECT_EQ(spring_number(spring["kafka_dlt-original-offset"]),
+            std::stoll(cpp["kafka_dlt-original-offset"]));
+  EXPECT_EQ(spring["kafka_dlt-original-timestamp-type"], cpp["kafka_dlt-original-timestamp-type"]);
+  EXPECT_NE(spring["kafka_dlt-exception-message"].find("cannot handle poison"), std::string::npos)
+      << spring["kafka_dlt-exception-message"];
+  EXPECT_NE(cpp["kafka_dlt-exception-message"].find("cannot handle poison"), std::string::npos)
+      << cpp["kafka_dlt-exception-message"];
+}
+
+// The partitions the Spring member announced last for the shared group (Spring logs each change).
+std::set<int> spring_assignment(const std::string& log, const std::string& group) {
+  auto at = log.rfind(group + ": partitions assigned: [");
+  std::set<int> out;
+  if (at == std::string::npos) return out;
+  auto open = log.find('[', at) + 1;
+  std::istringstream list(log.substr(open, log.find(']', open) - open));
+  // Entries "<topic>-<partition>", the topic's own name full of dashes: the number after the last.
+  for (std::string entry; std::getline(list, entry, ',');)
+    if (auto dash = entry.rfind('-'); dash != std::string::npos && dash + 1 < entry.size())
+      out.insert(std::stoi(entry.substr(dash + 1)));
+  return out;
+}
+
+TEST_F(SpringInterop, AGroupWithOneSpringAndOneCppMemberSplitsThePartitionsAndHandsThemOver) {
+  ::testing::Test::RecordProperty("roadmap", "6.2.4");
+  const auto& t = *t_;
+  std::mutex mutex;
+  std::set<int> cpp_assigned;
+  std::vector<std::string> cpp_values;
+  auto consumer = cluster().client_config();
+  consumer.set("auto.offset.reset", "latest")
+      .rebalance_listener([&](klab::client::Consumer&, const klab::client::RebalanceEvent& e) {
+        std::lock_guard lock(mutex);
+        if (e.kind == klab::client::RebalanceKind::assigned) {
+          cpp_assigned.clear();
+          for (const auto& p : e.partitions) cpp_assigned.insert(p.partition);
+        } else {
+          cpp_assigned.clear();
+        }
+      });
+  klab::framework::ContainerProperties props;
+  props.topics = {t.shared};
+  props.group_id = t.shared_group;
+  auto container = std::make_unique<klab::framework::ConcurrentListenerContainer>(
+      consumer, props,
+      klab::framework::RecordListener([&](const klab::framework::ListenerContext& ctx) {
+        std::lock_guard lock(mutex);
+        cpp_values.emplace_back(ctx.record.value().value_or(""));
+      }));
+  container->start();
+  // Both members in the group, three partitions each (the common protocol is eager "range").
+  ASSERT_TRUE(await_until(
+      [&] {
+        std::lock_guard lock(mutex);
+        auto spring = spring_assignment(log(), t.shared_group);
+        if (spring.size() != 3 || cpp_assigned.size() != 3) return false;
+        for (int p : spring)
+          if (cpp_assigned.count(p)) return false;
+        return true;
+      },
+      scaled(90s)))
+      << log();
+  klab::framework::KafkaTemplate<std::string, std::string> send(cluster().client_config());
+  for (int i = 0; i < 60; ++i)
+    ASSERT_FALSE(send.send(t.shared, "k" + std::to_string(i), "a" + std::to_string(i)).get().error);
+  auto spring_got = [&](char batch) {
+    std::set<std::string> got;
+    std::string text = log(), marker = "spring received partition=";
+    for (auto at = text.find(marker); at != std::string::npos; at = text.find(marker, at + 1)) {
+      auto v = text.find("value=", at) + 6;
+      auto value = text.substr(v, text.find('\n', v) - v);
+      if (value[0] == batch) got.insert(value);
+    }
+    return got;
+  };
+  ASSERT_TRUE(await_until(
+      [&] {
+        std::lock_guard lock(mutex);
+        return spring_got('a').size() + cpp_values.size() >= 60;
+      },
+      scaled(60s)));
+  {
+    std::lock_guard lock(mutex);
+    std::set<std::string> both;
+    for (const auto& v : cpp_values)
+      if (spring_got('a').count(v)) both.insert(v);
+    std::cout << "first 60 records: Spring member " << spring_got('a').size() << ", C++ member "
+              << cpp_values.size() << "\n";
+    EXPECT_GT(cpp_values.size(), 0u);
+    EXPECT_GT(spring_got('a').size(), 0u);
+    EXPECT_EQ(spring_got('a').size() + cpp_values.size(), 60u);
+    EXPECT_TRUE(both.empty()) << "a record went to both members";
+  }
+  // The C++ member leaves: the Spring member takes all six partitions and every new record.
+  container.reset();
+  ASSERT_TRUE(await_until([&] { return spring_assignment(log(), t.shared_group).size() == 6; },
+                          scaled(90s)))
+      << log();
+  for (int i = 0; i < 60; ++i)
+    ASSERT_FALSE(send.send(t.shared, "k" + std::to_string(i), "b" + std::to_string(i)).get().error);
+  EXPECT_TRUE(await_until([&] { return spring_got('b').size() == 60; }, scaled(60s)))
+      << spring_got('b').size() << " of 60 after the hand-over";
 }
 
 }  // namespace
