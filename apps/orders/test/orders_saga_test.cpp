@@ -10,6 +10,7 @@
 #include <regex>
 
 #include "klab/client/producer.hpp"
+#include "klab/client/read_to_end.hpp"
 #include "klab/cluster/await.hpp"
 #include "klab/cluster/managed_process.hpp"
 #include "klab/testing/records.hpp"
@@ -121,22 +122,46 @@ TEST(OrdersSagaApp, EveryOrderEndsOnceAndNoPaymentIsTakenTwiceAcrossAKilledPayme
         return terminals >= static_cast<std::size_t>(kOrders);
       },
       scaled(180s));
-  // A moment more: an event emitted twice would arrive after the last expected one.
-  std::this_thread::sleep_for(scaled(1s));
-  order_events = klab::testing::consume_until(
-      reader, topics.orders(), [](const auto&) { return false; }, scaled(2s));
-  auto payment_events = klab::testing::consume_until(
-      reader, topics.payments(), [](const auto&) { return false; }, scaled(2s));
-  auto shipping_events = klab::testing::consume_until(
-      reader, topics.shipping(), [](const auto&) { return false; }, scaled(2s));
+  // No fixed wait for duplicates: every service's group must have committed past the last
+  // record of each of its inputs, so nothing is left to (re)process; then read to the end.
+  const std::map<std::string, std::vector<std::string>> inputs{
+      {"order-service", {topics.requests(), topics.payments(), topics.shipping()}},
+      {"payment-service", {topics.orders(), topics.shipping()}},
+      {"shipping-service", {topics.payments()}}};
+  // Values as read_committed readers see them now, and each partition's offset after its last.
+  auto read_all = [&](const std::string& topic,
+                      std::map<std::int32_t, std::int64_t>* next = nullptr) {
+    std::vector<std::string> out;
+    klab::client::read_to_end(reader, topic, [&](const auto& r) {
+      out.emplace_back(r.value().value_or("{}"));
+      if (next) (*next)[r.partition()] = r.offset() + 1;
+    });
+    return out;
+  };
+  EXPECT_TRUE(await_until(
+      [&] {
+        for (const auto& [group, topics_read] : inputs)
+          for (const auto& topic : topics_read) {
+            std::map<std::int32_t, std::int64_t> next;
+            read_all(topic, &next);
+            for (const auto& [p, offset] : next)
+              if (klab::testing::committed_offset(group, topic, p) < offset) return false;
+          }
+        return true;
+      },
+      scaled(60s)))
+      << "a service has not committed all of its input";
+  auto order_values = read_all(topics.orders());
+  auto payment_events = read_all(topics.payments());
+  auto shipping_events = read_all(topics.shipping());
 
   // The ledger of effects: every (event type, order) pair should occur at most once.
   std::map<std::pair<std::string, std::string>, int> effects;
   std::map<std::string, std::string> outcome;
   std::map<std::string, int> terminal_count;
-  for (const auto* events : {&order_events, &payment_events, &shipping_events})
-    for (const auto& r : *events) {
-      auto e = nlohmann::json::parse(r.value().value_or("{}"));
+  for (const auto* events : {&order_values, &payment_events, &shipping_events})
+    for (const auto& value : *events) {
+      auto e = nlohmann::json::parse(value);
       std::string type = e["type"], id = e["order_id"];
       ++effects[{type, id}];
       if (type == "OrderCompleted") outcome[id] = "completed", ++terminal_count[id];
