@@ -170,7 +170,7 @@ class FailureSorter {
 TEST_F(P2NotEnoughReplicas, CallbackReSendsRetriableFailuresAndParksTheRestSoNoneIsDropped) {
   KLAB_ROADMAP("2.3.3 2.3.2");
   auto topic = unique_name("orders");
-  auto dlt = topic + ".DLT";
+  auto dlt = topic + "-dlt";
   // Two faults at once: a replica short of min.insync.replicas (retriable) and a 10 kB cap on
   // record size (not retriable).
   topic_missing_a_replica(topic, {{"max.message.bytes", "10000"}});

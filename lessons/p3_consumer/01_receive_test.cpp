@@ -58,7 +58,7 @@ TEST(P3Receive, EachPartitionIsReadInOffsetOrderAndNothingIsSkipped) {
 TEST(P3Deserialization, PoisonPillIsParkedAndTheRecordsAfterItAreProcessed) {
   KLAB_ROADMAP("3.1.2");
   auto topic = unique_name("payments");
-  auto dlt = topic + ".DLT";
+  auto dlt = topic + "-dlt";
   klab::testing::create_topic(topic, 1, 1);
   klab::testing::create_topic(dlt, 1, 1);
   Producer producer(cluster().client_config());

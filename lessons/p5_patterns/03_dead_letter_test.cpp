@@ -1,5 +1,5 @@
 // 5.2.2 Dead letter queue: a record the listener can never handle ("poison") is retried a few
-// times, then parked on "<topic>.DLT" with where it came from and why it failed, and the
+// times, then parked on "<topic>-dlt" with where it came from and why it failed, and the
 // partition moves on. If parking it fails, nothing moves on: the record comes back.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -56,7 +56,7 @@ TEST(P5DeadLetterQueue, PoisonRecordLandsInTheDltOnItsPartitionWithHeadersAndThe
   KLAB_ROADMAP("5.2.2");
   auto topic = unique_name("orders");
   klab::testing::create_topic(topic, 3, 1);
-  klab::testing::create_topic(topic + ".DLT", 3, 1);  // as many partitions as the topic
+  klab::testing::create_topic(topic + "-dlt", 3, 1);  // as many partitions as the topic
   auto reports =
       klab::testing::produce_values(cluster().client_config(), topic, {"a", "poison", "c"}, 1, "k");
   ASSERT_EQ(reports.size(), 3u);
@@ -84,7 +84,7 @@ TEST(P5DeadLetterQueue, PoisonRecordLandsInTheDltOnItsPartitionWithHeadersAndThe
   auto values = handled.snapshot();
   EXPECT_EQ(values, (std::vector<std::string>{"a", "poison", "poison", "poison", "c"}))
       << "1 delivery + " << retries << " retries, then c";
-  auto parked = klab::testing::consume_until(cluster().client_config(), topic + ".DLT", 1, 30s);
+  auto parked = klab::testing::consume_until(cluster().client_config(), topic + "-dlt", 1, 30s);
   ASSERT_EQ(parked.size(), 1u);
   const auto& r = parked[0];
   EXPECT_THAT(r,
@@ -105,7 +105,7 @@ TEST(P5DeadLetterQueue, FailedDltPublishLeavesTheOffsetUncommittedAndTheRecordCo
   KLAB_ROADMAP("5.2.2");
   auto topic = unique_name("orders");
   klab::testing::create_topic(topic, 1, 1);
-  klab::testing::create_topic(topic + ".DLT", 1, 1);
+  klab::testing::create_topic(topic + "-dlt", 1, 1);
   klab::testing::produce_values(cluster().client_config(), topic, {"a", "poison", "c"});
   klab::client::Producer dlt_producer(cluster().client_config().acks("all"));
   DeadLetterPublishingRecoverer publish(dlt_producer);
@@ -151,7 +151,7 @@ TEST(P5DeadLetterQueue, FailedDltPublishLeavesTheOffsetUncommittedAndTheRecordCo
   // The offset stayed at the poison record (1) while recovery failed: a crash then would
   // redeliver it, never skip it.
   EXPECT_EQ(committed_while_failing, (std::vector<std::int64_t>{1, 1}));
-  auto parked = klab::testing::consume_until(cluster().client_config(), topic + ".DLT", 2, 3s);
+  auto parked = klab::testing::consume_until(cluster().client_config(), topic + "-dlt", 2, 3s);
   ASSERT_EQ(parked.size(), 1u) << "parked exactly once";
   EXPECT_THAT(parked[0], AllOf(HasValue("poison"), HasHeader(dlt::original_offset, "1")));
 }
@@ -161,7 +161,7 @@ TEST(P5DeadLetterQueue, MissingDltWithAutoCreateOffBlocksThePartitionUntilTheDlt
   auto topic = unique_name("orders");
   klab::testing::create_topic(topic, 1, 1);
   klab::testing::produce_values(cluster().client_config(), topic, {"a", "poison", "c"});
-  // No "<topic>.DLT", and this producer may not have it auto-created: each publish fails once
+  // No "<topic>-dlt", and this producer may not have it auto-created: each publish fails once
   // message.timeout.ms passes without the topic appearing.
   klab::client::Producer dlt_producer(
       cluster()
@@ -204,14 +204,14 @@ TEST(P5DeadLetterQueue, MissingDltWithAutoCreateOffBlocksThePartitionUntilTheDlt
     std::cout << "[5.2.2] DLT missing: " << failed.load()
               << " failed publishes, last: " << last_error << '\n';
   }
-  klab::testing::create_topic(topic + ".DLT", 1, 1);  // the operator fixes it
+  klab::testing::create_topic(topic + "-dlt", 1, 1);  // the operator fixes it
   ASSERT_TRUE(await_until([&] { return committed_offset(group, topic, 0) == 3; }, scaled(60s)))
       << "once the DLT exists the record is parked and the partition moves on";
   container.stop();
   auto values = handled.snapshot();
   EXPECT_EQ(std::count(values.begin(), values.end(), "c"), 1);
   EXPECT_EQ(values.back(), "c") << "c only after the poison record was parked";
-  auto parked = klab::testing::consume_until(cluster().client_config(), topic + ".DLT", 2, 3s);
+  auto parked = klab::testing::consume_until(cluster().client_config(), topic + "-dlt", 2, 3s);
   ASSERT_EQ(parked.size(), 1u);
   EXPECT_THAT(parked[0], AllOf(HasValue("poison"), HasHeader(dlt::original_offset, "1")));
 }

@@ -220,7 +220,7 @@ TEST(P6RetryAndRecovery, ListenerThatAlwaysThrowsEndsWithEveryRecordInTheDltAndO
   KLAB_ROADMAP("6.2.2");
   auto topic = unique_name("orders");
   klab::testing::create_topic(topic, 2, 1);
-  klab::testing::create_topic(topic + ".DLT", 2, 1);
+  klab::testing::create_topic(topic + "-dlt", 2, 1);
   std::vector<std::string> values;
   for (int i = 0; i < 5; ++i) values.push_back("v" + std::to_string(i));
   klab::testing::produce_values(cluster().client_config(), topic, values, 0);
@@ -244,7 +244,7 @@ TEST(P6RetryAndRecovery, ListenerThatAlwaysThrowsEndsWithEveryRecordInTheDltAndO
       scaled(60s)));
   container.stop();
 
-  auto parked = klab::testing::consume_until(cluster().client_config(), topic + ".DLT", 10, 30s);
+  auto parked = klab::testing::consume_until(cluster().client_config(), topic + "-dlt", 10, 30s);
   std::cout << "[6.2.2] always-throwing listener: " << deliveries << " deliveries, "
             << parked.size() << " records in the DLT, committed "
             << committed_offset(group, topic, 0) << '/' << committed_offset(group, topic, 1)

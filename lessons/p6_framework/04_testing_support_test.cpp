@@ -171,7 +171,7 @@ TEST(P6ExternalCluster, SameLessonBinaryRunsAgainstAClusterNamedByKlabBootstrap)
 TEST(P6IntegrationTest, TemplateListenerAndDltEndToEnd) {
   KLAB_ROADMAP("6.3.3");
   auto topic = unique_name("orders");
-  auto dlt_topic = topic + ".DLT";
+  auto dlt_topic = topic + "-dlt";
   klab::testing::create_topic(topic, 3, 1);
   klab::testing::create_topic(dlt_topic, 3, 1);
 

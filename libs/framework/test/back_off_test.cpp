@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "klab/client/producer.hpp"
+#include "klab/framework/listener/dead_letter_publishing_recoverer.hpp"
 #include "klab/framework/listener/error_handler.hpp"
 
 namespace {
@@ -38,6 +40,18 @@ TEST(BackOff, NotRetryableErrorsSkipTheBackOff) {
   auto fatal = std::make_exception_ptr(std::invalid_argument("y"));
   EXPECT_EQ(handler.retry_delay(retryable, 1), 10ms);
   EXPECT_EQ(handler.retry_delay(fatal, 1), std::nullopt);
+}
+
+TEST(DeadLetterPublishingRecoverer, AnEmptyDltSuffixIsRefusedNamingIt) {
+  // The DLT would be the failing record's own topic: an endless loop of redeliveries.
+  klab::client::Producer producer(klab::client::Config().bootstrap_servers("127.0.0.1:1"));
+  try {
+    klab::framework::DeadLetterPublishingRecoverer recoverer(producer, std::chrono::seconds(1), "");
+    ADD_FAILURE() << "accepted an empty suffix";
+  } catch (const klab::KafkaException& e) {
+    EXPECT_EQ(e.error().code(), RD_KAFKA_RESP_ERR__INVALID_ARG);
+    EXPECT_NE(std::string(e.what()).find("dlt_suffix"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

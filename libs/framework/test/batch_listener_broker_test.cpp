@@ -129,7 +129,7 @@ TEST(BatchListenerOnBroker, FailedIndexCommitsTheRecordsBeforeItWhichAreNotRedel
 TEST(BatchListenerOnBroker, FailedIndexIsRetriedThenDeadLetteredAndTheRestProcessedOnce) {
   auto topic = unique_name("blfe-dlt");
   klab::testing::create_topic(topic, 1, 1);
-  klab::testing::create_topic(topic + ".DLT", 1, 1);
+  klab::testing::create_topic(topic + "-dlt", 1, 1);
   auto reports =
       klab::testing::produce_values(cluster().client_config(), topic, numbered_values(0, 10));
   ASSERT_EQ(reports.size(), 10u);
@@ -163,7 +163,7 @@ TEST(BatchListenerOnBroker, FailedIndexIsRetriedThenDeadLetteredAndTheRestProces
       << "6 only after 0..4 and three tries of 5";
 
   klab::client::Consumer dlt(consumer_config(cluster().client_config(), unique_name("dlt-reader")));
-  dlt.subscribe({topic + ".DLT"});
+  dlt.subscribe({topic + "-dlt"});
   auto got = klab::testing::consume_n(dlt, 1, 30s);
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(value_of(got[0]), "5");
@@ -229,7 +229,7 @@ void from_json(const nlohmann::json& json, Order& order) {
 TEST(TypedListenerOnBroker, UndeserializableValueGoesToTheDltWithoutRetries) {
   auto topic = unique_name("typed");
   klab::testing::create_topic(topic, 1, 1);
-  klab::testing::create_topic(topic + ".DLT", 1, 1);
+  klab::testing::create_topic(topic + "-dlt", 1, 1);
   klab::testing::produce_values(
       cluster().client_config(), topic,
       {R"({"id":1,"item":"pen"})", "not json", R"({"id":3,"item":"ink"})"});
@@ -263,7 +263,7 @@ TEST(TypedListenerOnBroker, UndeserializableValueGoesToTheDltWithoutRetries) {
   EXPECT_EQ(ids, (std::vector<int>{1, 3})) << "the bad value never reached the typed listener";
   EXPECT_EQ(deliveries[1], 1) << "no retry for a value that cannot deserialize";
   klab::client::Consumer dlt(consumer_config(cluster().client_config(), unique_name("dlt-reader")));
-  dlt.subscribe({topic + ".DLT"});
+  dlt.subscribe({topic + "-dlt"});
   auto got = klab::testing::consume_n(dlt, 1, 30s);
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(value_of(got[0]), "not json");

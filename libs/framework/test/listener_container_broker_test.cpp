@@ -140,7 +140,7 @@ TEST(ListenerContainerOnBroker, GracefulStopCommitsExactlyTheProcessedRecords) {
 TEST(ListenerContainerOnBroker, FailingRecordIsRetriedThenDeadLetteredAndTheNextRecordIsProcessed) {
   auto topic = unique_name("dlt");
   klab::testing::create_topic(topic, 1, 1);
-  klab::testing::create_topic(topic + ".DLT", 1, 1);
+  klab::testing::create_topic(topic + "-dlt", 1, 1);
   auto reports = klab::testing::produce_values(cluster().client_config(), topic, {"a", "bad", "c"});
   ASSERT_EQ(reports.size(), 3u);
   klab::client::Producer producer(cluster().client_config());
@@ -162,7 +162,7 @@ TEST(ListenerContainerOnBroker, FailingRecordIsRetriedThenDeadLetteredAndTheNext
       << "two retries before c, then c";
 
   klab::client::Consumer dlt(consumer_config(cluster().client_config(), unique_name("dlt-reader")));
-  dlt.subscribe({topic + ".DLT"});
+  dlt.subscribe({topic + "-dlt"});
   auto got = klab::testing::consume_n(dlt, 1, 30s);
   ASSERT_EQ(got.size(), 1u);
   const auto& r = got[0];

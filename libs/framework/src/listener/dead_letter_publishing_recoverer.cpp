@@ -1,6 +1,7 @@
 #include "klab/framework/listener/dead_letter_publishing_recoverer.hpp"
 
 #include <string>
+#include <utility>
 
 #include "klab/client/error.hpp"
 #include "klab/framework/listener/error_handler.hpp"
@@ -10,10 +11,20 @@ namespace klab::framework {
 
 using detail::timestamp_type_name;
 
+DeadLetterPublishingRecoverer::DeadLetterPublishingRecoverer(client::Producer& producer,
+                                                             std::chrono::milliseconds timeout,
+                                                             std::string dlt_suffix)
+    : producer_(&producer), timeout_(timeout), dlt_suffix_(std::move(dlt_suffix)) {
+  if (dlt_suffix_.empty())
+    throw KafkaException(Error(RD_KAFKA_RESP_ERR__INVALID_ARG,
+                               "DeadLetterPublishingRecoverer.dlt_suffix: empty (the DLT would be "
+                               "the failing record's own topic)"));
+}
+
 void DeadLetterPublishingRecoverer::operator()(const client::Record& record,
                                                const std::exception_ptr& error) const {
   client::ProducerRecord out;
-  out.topic = std::string(record.topic()) + ".DLT";
+  out.topic = std::string(record.topic()) + dlt_suffix_;
   out.partition = record.partition();
   if (auto key = record.key()) out.key = std::string(*key);
   if (auto value = record.value()) out.value = std::string(*value);

@@ -3,6 +3,7 @@
 // why it failed in its headers, so someone can inspect it and replay it later.
 #include <chrono>
 #include <exception>
+#include <string>
 #include <string_view>
 
 #include "klab/client/producer.hpp"
@@ -24,15 +25,17 @@ inline constexpr std::string_view exception_class = "kafka_dlt-exception-fqcn";
 inline constexpr std::string_view exception_message = "kafka_dlt-exception-message";
 }  // namespace dlt_headers
 
-/// Publishes the failed record to "<topic>.DLT", same partition (so the DLT needs at least as
-/// many partitions as the topic), same key, value and headers, plus the dlt_headers. Waits for
-/// the delivery report, so a returned call means the record is in the DLT.
+/// Publishes the failed record to "<topic><dlt_suffix>" ("<topic>-dlt", spring-kafka 4's
+/// default; 3.x used ".DLT"), same partition (so the DLT needs at least as many partitions as
+/// the topic), same key, value and headers, plus the dlt_headers. Waits for the delivery
+/// report, so a returned call means the record is in the DLT.
 class DeadLetterPublishingRecoverer {
  public:
   /// `producer` must outlive this recoverer (and every copy of it).
+  /// Errors: KafkaException _INVALID_ARG "dlt_suffix" when empty (the DLT would be the topic).
   explicit DeadLetterPublishingRecoverer(
-      client::Producer& producer, std::chrono::milliseconds timeout = std::chrono::seconds(30))
-      : producer_(&producer), timeout_(timeout) {}
+      client::Producer& producer, std::chrono::milliseconds timeout = std::chrono::seconds(30),
+      std::string dlt_suffix = "-dlt");
 
   /// Errors: KafkaException with the delivery error (e.g. _MSG_TIMED_OUT, _UNKNOWN_PARTITION
   /// when the DLT has fewer partitions, _TIMED_OUT without a report within the timeout) or with
@@ -42,6 +45,7 @@ class DeadLetterPublishingRecoverer {
  private:
   client::Producer* producer_;
   std::chrono::milliseconds timeout_;
+  std::string dlt_suffix_;
 };
 
 }  // namespace klab::framework
