@@ -38,7 +38,7 @@ using klab::testing::cluster;
 using klab::testing::committed_offset;
 using klab::testing::end_offset;
 using klab::testing::unique_name;
-namespace dlt_headers = klab::framework::dlt_headers;
+namespace origin_headers = klab::framework::retry_origin_headers;
 namespace retry_headers = klab::framework::retry_topic_headers;
 
 std::int64_t now_ms() {
@@ -125,7 +125,7 @@ struct Lab {
   Producer producer{cluster().client_config()};
 };
 
-TEST(P5RetryTopics, RecordFailingTwiceIsProcessedOnceAfterRetry0AndRetry1) {
+TEST(P5RetryTopics, RecordFailingTwiceIsProcessedOnceAfterTwoRetriesThroughOneRetryTopic) {
   KLAB_ROADMAP("5.2.3 6.2.2");
   Lab s;
   klab::testing::create_topic(s.topic, 1, 1);
@@ -143,10 +143,12 @@ TEST(P5RetryTopics, RecordFailingTwiceIsProcessedOnceAfterRetry0AndRetry1) {
   container.stop();
 
   auto flaky = listener.of("flaky");
-  ASSERT_EQ(flaky.size(), 3u) << "main + retry-0 + retry-1";
+  ASSERT_EQ(flaky.size(), 3u) << "main + two retries";
   EXPECT_EQ(flaky[0].topic, s.topic);
-  EXPECT_EQ(flaky[1].topic, s.topic + "-retry-0");
-  EXPECT_EQ(flaky[2].topic, s.topic + "-retry-1");
+  // A fixed back-off: both retries wait the same, so they share one retry topic (Spring's
+  // default since spring-kafka 3.0).
+  EXPECT_EQ(flaky[1].topic, s.topic + "-retry");
+  EXPECT_EQ(flaky[2].topic, s.topic + "-retry");
   EXPECT_FALSE(flaky[0].succeeded);
   EXPECT_FALSE(flaky[1].succeeded);
   EXPECT_TRUE(flaky[2].succeeded) << "processed successfully exactly once";
@@ -158,23 +160,20 @@ TEST(P5RetryTopics, RecordFailingTwiceIsProcessedOnceAfterRetry0AndRetry1) {
         << later << " was not blocked behind the failing record";
   }
 
-  // The retry topics hold the record once each, with its history in the headers.
-  auto retry0 = read_topic(s.topic + "-retry-0", 1);
-  auto retry1 = read_topic(s.topic + "-retry-1", 1);
-  ASSERT_EQ(retry0.size(), 1u);
-  ASSERT_EQ(retry1.size(), 1u);
-  EXPECT_EQ(retry0[0].value(), "flaky");
-  EXPECT_EQ(header(retry0[0], retry_headers::attempts), "2");
-  EXPECT_EQ(header(retry1[0], retry_headers::attempts), "3");
-  EXPECT_EQ(header(retry1[0], dlt_headers::original_topic), s.topic) << "kept across hops";
-  EXPECT_EQ(header(retry1[0], dlt_headers::original_offset), "0");
-  EXPECT_EQ(end_offset(s.topic + "-retry-0"), 1);
-  EXPECT_EQ(end_offset(s.topic + "-retry-1"), 1);
+  // The retry topic holds the record once per retry; the attempts header tells them apart.
+  auto retries = read_topic(s.topic + "-retry", 2);
+  ASSERT_EQ(retries.size(), 2u);
+  EXPECT_EQ(retries[0].value(), "flaky");
+  EXPECT_EQ(header(retries[0], retry_headers::attempts), "2");
+  EXPECT_EQ(header(retries[1], retry_headers::attempts), "3");
+  EXPECT_EQ(header(retries[1], origin_headers::topic), s.topic) << "kept across hops";
+  EXPECT_EQ(header(retries[1], origin_headers::offset), "0");
+  EXPECT_EQ(end_offset(s.topic + "-retry"), 2);
   EXPECT_EQ(end_offset(s.topic + "-dlt"), 0) << "it succeeded: nothing dead-lettered";
   EXPECT_EQ(committed_offset(s.group, s.topic), 4) << "main topic committed past every record";
 
-  std::cout << "[figure] flaky: orders -> orders-retry-0 (+"
-            << flaky[1].delivered_at_ms - flaky[0].delivered_at_ms << " ms) -> orders-retry-1 (+"
+  std::cout << "[figure] flaky: orders -> orders-retry (+"
+            << flaky[1].delivered_at_ms - flaky[0].delivered_at_ms << " ms) -> orders-retry (+"
             << flaky[2].delivered_at_ms - flaky[1].delivered_at_ms << " ms) ok; 3 later records "
             << "done before it (sequence " << listener.of("after-3")[0].sequence << " < "
             << flaky[2].sequence << ")\n";
@@ -195,9 +194,9 @@ TEST(P5RetryTopics, RecordFailingAlwaysEndsInTheDltWithHeadersAndTheNextIsProces
 
   auto dlt = read_topic(s.topic + "-dlt", 1);
   ASSERT_EQ(dlt.size(), 1u) << "the poison record reached the DLT";
-  ASSERT_TRUE(await_until([&] { return committed_offset(s.group, s.topic + "-retry-1") == 1; },
-                          scaled(30s)))
-      << "the last retry topic committed past it";
+  ASSERT_TRUE(
+      await_until([&] { return committed_offset(s.group, s.topic + "-retry") == 2; }, scaled(30s)))
+      << "the retry topic committed past both retries";
   container.stop();
 
   EXPECT_EQ(listener.of("poison").size(), 3u) << "max_attempts deliveries, then the DLT";
@@ -205,17 +204,19 @@ TEST(P5RetryTopics, RecordFailingAlwaysEndsInTheDltWithHeadersAndTheNextIsProces
   EXPECT_TRUE(listener.of("next")[0].succeeded);
   const auto& dead = dlt[0];
   EXPECT_EQ(dead.value(), "poison");
-  EXPECT_EQ(header(dead, dlt_headers::original_topic), s.topic);
-  EXPECT_EQ(header(dead, dlt_headers::original_partition), "0");
-  EXPECT_EQ(header(dead, dlt_headers::original_offset), "0");
-  EXPECT_NE(header(dead, dlt_headers::original_timestamp), "<none>");
-  EXPECT_EQ(header(dead, dlt_headers::exception_class), "std::runtime_error");
-  EXPECT_EQ(header(dead, dlt_headers::exception_message), "processing poison failed, delivery 3");
-  EXPECT_EQ(header(dead, retry_headers::attempts), "3") << "deliveries that failed";
+  EXPECT_EQ(header(dead, origin_headers::topic), s.topic);
+  EXPECT_EQ(header(dead, origin_headers::partition), "0");
+  EXPECT_EQ(header(dead, origin_headers::offset), "0");
+  EXPECT_NE(header(dead, origin_headers::timestamp), "<none>");
+  EXPECT_EQ(header(dead, origin_headers::exception_class), "std::runtime_error");
+  EXPECT_EQ(header(dead, origin_headers::exception_message),
+            "processing poison failed, delivery 3");
+  EXPECT_EQ(header(dead, retry_headers::attempts), "4")
+      << "failed deliveries + 1, as Spring counts";
   EXPECT_EQ(end_offset(s.topic + "-dlt"), 1);
   EXPECT_EQ(committed_offset(s.group, s.topic), 2);
 
-  std::cout << "[figure] poison: 3 deliveries (orders, orders-retry-0, orders-retry-1) -> "
+  std::cout << "[figure] poison: 3 deliveries (orders, orders-retry, orders-retry) -> "
             << "orders-dlt with " << dead.headers().size() << " headers; 'next' handled\n";
 }
 
@@ -241,10 +242,9 @@ TEST(P5RetryTopics, NotRetryableErrorGoesStraightToTheDlt) {
   container.stop();
 
   EXPECT_EQ(listener.of("malformed").size(), 1u) << "no second delivery";
-  EXPECT_EQ(header(dlt[0], dlt_headers::exception_class), "std::invalid_argument");
-  EXPECT_EQ(header(dlt[0], retry_headers::attempts), "1");
-  EXPECT_EQ(end_offset(s.topic + "-retry-0"), 0) << "never visited a retry topic";
-  EXPECT_EQ(end_offset(s.topic + "-retry-1"), 0);
+  EXPECT_EQ(header(dlt[0], origin_headers::exception_class), "std::invalid_argument");
+  EXPECT_EQ(header(dlt[0], retry_headers::attempts), "2") << "1 failed delivery + 1";
+  EXPECT_EQ(end_offset(s.topic + "-retry"), 0) << "never visited the retry topic";
   EXPECT_TRUE(listener.succeeded("fine"));
   std::cout << "[figure] malformed (std::invalid_argument): 1 delivery -> orders-dlt, "
             << "retry topics untouched\n";
@@ -263,9 +263,8 @@ TEST(P5RetryTopics, RetryTopicsAreCreatedWithTheSourcePartitionCount) {
   container.start();  // creates the retry topics and the DLT
 
   Admin admin(cluster().client_config());
-  auto described = admin.describe_topics(
-      {s.topic + "-retry-0", s.topic + "-retry-1", s.topic + "-dlt"}, scaled(10s));
-  ASSERT_EQ(described.size(), 3u);
+  auto described = admin.describe_topics({s.topic + "-retry", s.topic + "-dlt"}, scaled(10s));
+  ASSERT_EQ(described.size(), 2u);
   for (const auto& topic : described) {
     EXPECT_FALSE(topic.error) << topic.name << ": " << topic.error.message();
     EXPECT_EQ(topic.partitions.size(), 3u) << topic.name;
@@ -279,11 +278,11 @@ TEST(P5RetryTopics, RetryTopicsAreCreatedWithTheSourcePartitionCount) {
   container.stop();
   auto deliveries = listener.of("p2-fails-once");
   ASSERT_EQ(deliveries.size(), 2u);
-  EXPECT_EQ(deliveries[1].topic, s.topic + "-retry-0");
+  EXPECT_EQ(deliveries[1].topic, s.topic + "-retry");
   EXPECT_EQ(deliveries[1].partition, 2) << "same partition as on the main topic";
-  EXPECT_EQ(end_offset(s.topic + "-retry-0", 2), 1);
+  EXPECT_EQ(end_offset(s.topic + "-retry", 2), 1);
 
-  std::cout << "[figure] orders: 3 partitions -> orders-retry-0, -retry-1, -dlt created "
+  std::cout << "[figure] orders: 3 partitions -> orders-retry, orders-dlt created "
             << "with 3 partitions, RF 1; a failure on partition 2 retried on partition 2\n";
 }
 
@@ -306,15 +305,17 @@ TEST(P5RetryTopics, RetryAttemptIsNotDeliveredBeforeItsDueTime) {
   auto slow = listener.of("slow");
   ASSERT_EQ(slow.size(), 3u);
   EXPECT_EQ(slow[0].due_ms, -1) << "the main topic's delivery has no due time";
+  EXPECT_EQ(slow[1].topic, s.topic + "-retry-1500") << "growing delays: a topic each, by delay";
+  EXPECT_EQ(slow[2].topic, s.topic + "-retry-3000");
   for (int i = 1; i <= 2; ++i) {
     ASSERT_GT(slow[i].due_ms, 0) << "delivery " << i + 1 << " carries its due time";
     EXPECT_GE(slow[i].delivered_at_ms, slow[i].due_ms) << "delivery " << i + 1 << " not early";
     EXPECT_GE(slow[i].due_ms, slow[i - 1].delivered_at_ms + (i == 1 ? 1500 : 3000))
         << "due = failure time + the back-off of retry " << i;
   }
-  std::cout << "[figure] slow: retry-0 due +" << slow[1].due_ms - slow[0].delivered_at_ms
+  std::cout << "[figure] slow: orders-retry-1500 due +" << slow[1].due_ms - slow[0].delivered_at_ms
             << " ms, delivered " << slow[1].delivered_at_ms - slow[1].due_ms
-            << " ms after due; retry-1 due +" << slow[2].due_ms - slow[1].delivered_at_ms
+            << " ms after due; orders-retry-3000 due +" << slow[2].due_ms - slow[1].delivered_at_ms
             << " ms, delivered " << slow[2].delivered_at_ms - slow[2].due_ms << " ms after due\n";
 }
 

@@ -34,7 +34,6 @@ using klab::framework::FixedBackOff;
 using klab::framework::ListenerContext;
 using klab::framework::RetryTopicConfiguration;
 using klab::framework::RetryTopicContainer;
-using klab::framework::TopicSuffixing;
 using klab::testing::cluster;
 using klab::testing::committed_offset;
 using klab::testing::consumer_config;
@@ -93,23 +92,23 @@ TEST(RetryTopicContainerOnBroker, DltHandlerGetsTheDeadLetteredRecordWithItsHead
     };
     std::lock_guard lock(mutex);
     dead.push_back(std::string(ctx.record.value().value_or("")) + "|" +
-                   h(klab::framework::dlt_headers::original_topic) + "|" +
+                   h(klab::framework::retry_origin_headers::topic) + "|" +
                    h(klab::framework::retry_topic_headers::attempts));
   });
   container.start();
   EXPECT_EQ(container.listened_topics(),
-            (std::vector<std::string>{topic, topic + "-retry-0", topic + "-dlt"}));
+            (std::vector<std::string>{topic, topic + "-retry", topic + "-dlt"}));
   klab::testing::produce_values(cluster().client_config(), topic, {"v"});
   ASSERT_TRUE(
       await_until([&] { return committed_offset(group, topic + "-dlt") == 1; }, scaled(30s)));
   container.stop();
   std::lock_guard lock(mutex);
-  EXPECT_EQ(dead, (std::vector<std::string>{"v|" + topic + "|2"}));
+  EXPECT_EQ(dead, (std::vector<std::string>{"v|" + topic + "|3"}));
   EXPECT_THROW(container.dlt_handler([](const ListenerContext&) {}), KafkaException)
       << "too late after start()";
 }
 
-TEST(RetryTopicContainerOnBroker, DelaySuffixedRetriesWithTheSameDelayShareOneTopic) {
+TEST(RetryTopicContainerOnBroker, RetriesWithTheSameDelayShareOneTopicAndCountTheirAttempts) {
   auto topic = unique_name("src");
   auto group = unique_name("g");
   klab::testing::create_topic(topic, 1, 1);
@@ -118,10 +117,7 @@ TEST(RetryTopicContainerOnBroker, DelaySuffixedRetriesWithTheSameDelayShareOneTo
   std::atomic<int> failures_left{2};
   RetryTopicContainer container(
       consumer_config(cluster().client_config(), group), group,
-      RetryTopicConfiguration({topic})
-          .max_attempts(3)
-          .back_off(FixedBackOff{300ms, 5})
-          .topic_suffixing(TopicSuffixing::delay),
+      RetryTopicConfiguration({topic}).max_attempts(3).back_off(FixedBackOff{300ms, 5}),
       [&](const ListenerContext& ctx) {
         calls.add(std::string(ctx.record.topic()));
         if (failures_left-- > 0) throw std::runtime_error("again");
@@ -131,11 +127,11 @@ TEST(RetryTopicContainerOnBroker, DelaySuffixedRetriesWithTheSameDelayShareOneTo
   klab::testing::produce_values(cluster().client_config(), topic, {"v"});
   ASSERT_TRUE(await_until([&] { return calls.snapshot().size() >= 3; }, scaled(30s)));
   ASSERT_TRUE(
-      await_until([&] { return committed_offset(group, topic + "-retry-300") == 2; }, scaled(30s)));
+      await_until([&] { return committed_offset(group, topic + "-retry") == 2; }, scaled(30s)));
   container.stop();
   EXPECT_EQ(calls.snapshot(),
-            (std::vector<std::string>{topic, topic + "-retry-300", topic + "-retry-300"}));
-  EXPECT_EQ(end_offset(topic + "-retry-300"), 2) << "both retries went through one topic";
+            (std::vector<std::string>{topic, topic + "-retry", topic + "-retry"}));
+  EXPECT_EQ(end_offset(topic + "-retry"), 2) << "both retries went through one topic";
   EXPECT_EQ(end_offset(topic + "-dlt"), 0);
 }
 

@@ -38,12 +38,13 @@ void expect_invalid(F f, const std::string& field) {
   }
 }
 
-TEST(RetryTopicConfiguration, DefaultsAreThreeAttemptsIndexSuffixesAndDashDlt) {
+TEST(RetryTopicConfiguration, DefaultsAreThreeAttemptsOneSharedRetryTopicAndDashDlt) {
   RetryTopicConfiguration config({"orders"});
   config.validate();
   EXPECT_EQ(config.max_attempts(), 3);
-  EXPECT_EQ(config.retry_topics("orders"),
-            (std::vector<std::string>{"orders-retry-0", "orders-retry-1"}));
+  EXPECT_EQ(config.retry_topic("orders", 1), "orders-retry");
+  EXPECT_EQ(config.retry_topic("orders", 2), "orders-retry") << "same interval, same topic";
+  EXPECT_EQ(config.retry_topics("orders"), (std::vector<std::string>{"orders-retry"}));
   EXPECT_EQ(config.dlt_topic("orders"), "orders-dlt");
   EXPECT_EQ(config.delay(1), 1000ms) << "Spring's default: a fixed 1 s";
   EXPECT_EQ(config.delay(2), 1000ms);
@@ -58,14 +59,13 @@ TEST(RetryTopicConfiguration, ExponentialBackOffGivesGrowingDelaysPerRetry) {
   EXPECT_EQ(config.delay(2), 2000ms);
   EXPECT_EQ(config.delay(3), 4000ms);
   EXPECT_EQ(config.delay(4), 8000ms);
-  EXPECT_EQ(config.retry_topic("orders", 4), "orders-retry-3");
+  EXPECT_EQ(config.retry_topic("orders", 4), "orders-retry-8000") << "named by the delay";
 }
 
 TEST(RetryTopicConfiguration, DelaySuffixingNamesTopicsByDelayAndSharesRepeatedDelays) {
   RetryTopicConfiguration config({"orders"});
-  config.max_attempts(5)
-      .topic_suffixing(TopicSuffixing::delay)
-      .back_off(ExponentialBackOff{.initial = 1000ms, .multiplier = 2.0, .max_interval = 2000ms});
+  config.max_attempts(5).back_off(
+      ExponentialBackOff{.initial = 1000ms, .multiplier = 2.0, .max_interval = 2000ms});
   EXPECT_EQ(config.retry_topic("orders", 1), "orders-retry-1000");
   EXPECT_EQ(config.retry_topic("orders", 2), "orders-retry-2000");
   EXPECT_EQ(config.retry_topic("orders", 3), "orders-retry-2000") << "capped at max_interval";
@@ -73,14 +73,50 @@ TEST(RetryTopicConfiguration, DelaySuffixingNamesTopicsByDelayAndSharesRepeatedD
             (std::vector<std::string>{"orders-retry-1000", "orders-retry-2000"}));
 }
 
+// Each expectation is what spring-kafka 4.0 named the same settings (its naming rules, measured
+// for the defaults by SpringKafka.RetryableTopicWithFixedBackOffUsesOneRetryTopicThenTheDlt).
+TEST(RetryTopicConfiguration, RetryTopicNamesFollowSpringsSuffixingAndReuseRules) {
+  using klab::framework::SameIntervalTopicReuse;
+  auto names = [](RetryTopicConfiguration config) {
+    std::vector<std::string> out;
+    for (int retry = 1; retry < config.max_attempts(); ++retry)
+      out.push_back(config.retry_topic("t", retry));
+    return out;
+  };
+  using V = std::vector<std::string>;
+  const auto capped =
+      ExponentialBackOff{.initial = 1000ms, .multiplier = 2.0, .max_interval = 2000ms};
+  EXPECT_EQ(names(RetryTopicConfiguration({"t"}).max_attempts(2)), (V{"t-retry"}));
+  EXPECT_EQ(names(RetryTopicConfiguration({"t"}).max_attempts(4).back_off(capped)),
+            (V{"t-retry-1000", "t-retry-2000", "t-retry-2000"}))
+      << "the retries at max_interval share the last topic";
+  EXPECT_EQ(names(RetryTopicConfiguration({"t"}).max_attempts(4).back_off(capped).topic_suffixing(
+                TopicSuffixing::index)),
+            (V{"t-retry-0", "t-retry-1", "t-retry-1"}));
+  EXPECT_EQ(names(RetryTopicConfiguration({"t"}).same_interval_topic_reuse(
+                SameIntervalTopicReuse::multiple_topics)),
+            (V{"t-retry-0", "t-retry-1"}));
+  EXPECT_EQ(names(RetryTopicConfiguration({"t"})
+                      .topic_suffixing(TopicSuffixing::delay)
+                      .same_interval_topic_reuse(SameIntervalTopicReuse::multiple_topics)),
+            (V{"t-retry-0", "t-retry-1"}))
+      << "equal delays are indexed even with delay suffixing";
+  EXPECT_EQ(names(RetryTopicConfiguration({"t"})
+                      .max_attempts(5)
+                      .back_off(capped)
+                      .topic_suffixing(TopicSuffixing::delay)
+                      .same_interval_topic_reuse(SameIntervalTopicReuse::multiple_topics)),
+            (V{"t-retry-1000", "t-retry-2000-0", "t-retry-2000-1", "t-retry-2000-2"}));
+}
+
 TEST(RetryTopicConfiguration, SuffixesAreConfigurable) {
   RetryTopicConfiguration config({"a", "b"});
   config.retry_topic_suffix(".retry").dlt_suffix(".DLT").max_attempts(2);
-  EXPECT_EQ(config.retry_topics("b"), (std::vector<std::string>{"b.retry-0"}));
+  EXPECT_EQ(config.retry_topics("b"), (std::vector<std::string>{"b.retry"}));
   EXPECT_EQ(config.dlt_topic("a"), "a.DLT");
   EXPECT_TRUE(config.applies_to("a"));
   EXPECT_TRUE(config.applies_to("b"));
-  EXPECT_FALSE(config.applies_to("a.retry-0"));
+  EXPECT_FALSE(config.applies_to("a.retry"));
 }
 
 TEST(RetryTopicConfiguration, OneAttemptMeansNoRetryTopics) {
@@ -135,10 +171,10 @@ TEST(RetryTopicConfiguration, BackOffGivingUpBeforeTheAttemptsIsRejected) {
 
 TEST(RetryTopicConfiguration, TopicNamesThatCollideAreRejected) {
   RetryTopicConfiguration dlt_is_retry({"a"});
-  dlt_is_retry.dlt_suffix("-retry-0");
+  dlt_is_retry.dlt_suffix("-retry");
   expect_invalid([&] { dlt_is_retry.validate(); }, "dlt_suffix");
 
-  RetryTopicConfiguration retry_is_main({"a", "a-retry-0"});
+  RetryTopicConfiguration retry_is_main({"a", "a-retry"});
   expect_invalid([&] { retry_is_main.validate(); }, "retry_topic_suffix");
 }
 

@@ -1,6 +1,7 @@
 #include "klab/framework/retrytopic/retry_topic_configuration.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <set>
 #include <utility>
 
@@ -44,6 +45,12 @@ RetryTopicConfiguration& RetryTopicConfiguration::back_off(BackOff back_off) {
 
 RetryTopicConfiguration& RetryTopicConfiguration::topic_suffixing(TopicSuffixing suffixing) {
   suffixing_ = suffixing;
+  return *this;
+}
+
+RetryTopicConfiguration& RetryTopicConfiguration::same_interval_topic_reuse(
+    SameIntervalTopicReuse reuse) {
+  reuse_ = reuse;
   return *this;
 }
 
@@ -113,17 +120,37 @@ std::chrono::milliseconds RetryTopicConfiguration::delay(int retry) const {
 }
 
 std::string RetryTopicConfiguration::retry_topic(std::string_view topic, int retry) const {
-  const auto wait = delay(retry);
-  const auto tail = suffixing_ == TopicSuffixing::index ? std::to_string(retry - 1)
-                                                        : std::to_string(wait.count());
-  return std::string(topic) + retry_suffix_ + "-" + tail;
+  delay(retry);  // range check first, so the error names this retry
+  // Spring's naming (DestinationTopicPropertiesFactory), so both sides use the same topics.
+  std::vector<std::int64_t> delays;
+  for (int r = 1; r < max_attempts_; ++r) delays.push_back(delay(r).count());
+  const auto n = static_cast<int>(delays.size());
+  const bool reuse = reuse_ == SameIntervalTopicReuse::single_topic;
+  const auto repeats = [&](std::int64_t d) {
+    return static_cast<int>(std::count(delays.begin(), delays.end(), d));
+  };
+  // Repeats of the last delay (a fixed back-off, or an exponential one at its cap) share the
+  // last topic.
+  const int topics = reuse && n > 1 ? n - (repeats(delays.back()) - 1) : n;
+  const int index = std::min(retry, topics) - 1;
+  std::string name = std::string(topic) + retry_suffix_;
+  if (reuse && topics == 1) return name;
+  const bool all_equal = n > 1 && repeats(delays.back()) == n;
+  if (suffixing_ == TopicSuffixing::index || all_equal) return name + "-" + std::to_string(index);
+  const auto wait = delays[static_cast<std::size_t>(index)];
+  name += "-" + std::to_string(wait);
+  if (!reuse && repeats(wait) > 1) {
+    const auto first = std::find(delays.begin(), delays.end(), wait) - delays.begin();
+    name += "-" + std::to_string(index - first);
+  }
+  return name;
 }
 
 std::vector<std::string> RetryTopicConfiguration::retry_topics(std::string_view topic) const {
   std::vector<std::string> out;
   for (int retry = 1; retry < max_attempts_; ++retry) {
     auto name = retry_topic(topic, retry);
-    // Delay suffixing: retries with the same delay share a topic.
+    // Same-interval retries may share a topic.
     if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(std::move(name));
   }
   return out;

@@ -220,28 +220,25 @@ void RetryTopicContainer::forward(const client::Record& record, const Route& rou
     }
   };
   const auto ts = record.timestamp();
-  keep_or_set(dlt_headers::original_topic, std::string(record.topic()));
-  keep_or_set(dlt_headers::original_partition, std::to_string(record.partition()));
-  keep_or_set(dlt_headers::original_offset, std::to_string(record.offset()));
-  keep_or_set(dlt_headers::original_timestamp, std::to_string(ts.ms));
-  keep_or_set(dlt_headers::original_timestamp_type, timestamp_type_name(ts.type));
+  keep_or_set(retry_origin_headers::topic, std::string(record.topic()));
+  keep_or_set(retry_origin_headers::partition, std::to_string(record.partition()));
+  keep_or_set(retry_origin_headers::offset, std::to_string(record.offset()));
+  keep_or_set(retry_origin_headers::timestamp, std::to_string(ts.ms));
+  keep_or_set(retry_origin_headers::timestamp_type, timestamp_type_name(ts.type));
   keep_or_set(retry_topic_headers::original_timestamp, std::to_string(ts.ms));
 
-  // Why and when: the latest failure, the next attempt.
+  // Why and when: the latest failure, the next attempt (Spring counts the DLT as one more, due
+  // at once).
   auto [type, message] = exception_type_and_message(error);
-  for (auto name : {dlt_headers::exception_class, dlt_headers::exception_message,
+  for (auto name : {retry_origin_headers::exception_class, retry_origin_headers::exception_message,
                     retry_topic_headers::attempts, retry_topic_headers::backoff_timestamp}) {
     out.headers.remove(name);
   }
-  out.headers.add(std::string(dlt_headers::exception_class), std::move(type));
-  out.headers.add(std::string(dlt_headers::exception_message), std::move(message));
-  if (retry) {
-    out.headers.add(std::string(retry_topic_headers::attempts), std::to_string(delivery + 1));
-    const auto due = now_ms() + configuration_.delay(delivery).count();
-    out.headers.add(std::string(retry_topic_headers::backoff_timestamp), std::to_string(due));
-  } else {
-    out.headers.add(std::string(retry_topic_headers::attempts), std::to_string(delivery));
-  }
+  out.headers.add(std::string(retry_origin_headers::exception_class), std::move(type));
+  out.headers.add(std::string(retry_origin_headers::exception_message), std::move(message));
+  out.headers.add(std::string(retry_topic_headers::attempts), std::to_string(delivery + 1));
+  const auto due = now_ms() + (retry ? configuration_.delay(delivery).count() : 0);
+  out.headers.add(std::string(retry_topic_headers::backoff_timestamp), std::to_string(due));
 
   const auto target = out.topic;
   client::DeliveryReport report;

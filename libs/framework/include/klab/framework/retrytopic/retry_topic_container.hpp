@@ -21,8 +21,9 @@ namespace klab::framework {
 /// When the listener throws on delivery n of a record: if the error is retryable and n <
 /// max_attempts, the record (same key, value, headers, partition) is published to the retry
 /// topic of retry n with retry_topic_headers (attempts n + 1, back-off timestamp = now +
-/// delay(n)) and dlt_headers; otherwise to the DLT. Then its offset is committed and the next
-/// record of that partition is handled: later records are not blocked by a failing one.
+/// delay(n)) and retry_origin_headers; otherwise to the DLT (attempts n + 1, back-off timestamp
+/// = now), as Spring does. Then its offset is committed and the next record of that partition
+/// is handled: later records are not blocked by a failing one.
 ///
 /// A retry topic's record whose back-off timestamp has not come yet is not handled: the
 /// listener wrapper throws KafkaBackoffException and the container pauses that partition until
