@@ -9,8 +9,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "docker_engine.hpp"
 #include "klab/cluster/defaults.hpp"
+#include "klab/testing/docker_engine.hpp"
 #include "klab/testing/skip.hpp"
 
 namespace {
@@ -35,7 +35,7 @@ struct ComposeProject {
 
 TEST(DockerComposeLive, PhaseOneLessonsPassAgainstTheComposeClusterAndKafkaUiSeesIt) {
   ::testing::Test::RecordProperty("roadmap", "env.compose");
-  if (auto why = klab::kafka_test::docker_unavailable()) KLAB_SKIP(*why);
+  if (auto why = klab::testing::docker_unavailable()) KLAB_SKIP(*why);
   ComposeProject project;
   auto up = project.up();
   ASSERT_EQ(up.exit_code, 0) << up.output;

@@ -9,7 +9,7 @@
 #include <regex>
 #include <sstream>
 
-#include "docker_engine.hpp"
+#include "klab/testing/docker_engine.hpp"
 #include "klab/testing/skip.hpp"
 
 namespace {
@@ -74,7 +74,7 @@ TEST(TestcontainersKafka, ModuleCompilesOfflineAndJUnitFindsItsTest) {
 
 TEST(TestcontainersKafka, KafkaContainerTestPassesAgainstARealContainer) {
   ::testing::Test::RecordProperty("roadmap", "6.3.2");
-  if (auto why = klab::kafka_test::docker_unavailable())
+  if (auto why = klab::testing::docker_unavailable())
     KLAB_SKIP(*why + " (JUnit compiled the Testcontainers test and skipped it)");
   const auto& r = junit_run();
   ASSERT_EQ(r.mvn.exit_code, 0) << r.mvn.output;

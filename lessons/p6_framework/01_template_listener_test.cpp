@@ -204,6 +204,44 @@ TEST(P6KafkaListener, ListenerOfAGroupReceivesEveryRecordExactlyOnce) {
   for (const auto& [value, n] : times) EXPECT_EQ(n, 1) << value;
 }
 
+TEST(P6KafkaListener, TopicPatternListenerReadsEveryMatchingTopicAlsoOneCreatedLater) {
+  KLAB_ROADMAP("6.1.3");
+  // @KafkaListener(topicPattern = "<prefix>\\.(a|b)"): the twin of the Spring lesson.
+  auto prefix = unique_name("pattern");
+  std::string escaped;
+  for (char c : prefix) escaped += c == '.' ? std::string("\\.") : std::string(1, c);
+  klab::testing::create_topic(prefix + ".a", 1, 1);
+  klab::testing::create_topic(prefix + ".c", 1, 1);  // exists, does not match
+  auto group = unique_name("pattern");
+  // A pattern subscription sees a new topic at the next metadata refresh (default 5 min).
+  auto config = consumer_config(cluster().client_config(), group);
+  config.set("topic.metadata.refresh.interval.ms", "1000");
+  std::mutex mutex;
+  std::map<std::string, int> topics;
+  ConcurrentListenerContainer container(config,
+                                        {.topic_pattern = escaped + "\\.(a|b)", .group_id = group},
+                                        [&](const ListenerContext& ctx) {
+                                          std::lock_guard lock(mutex);
+                                          ++topics[std::string(ctx.record.topic())];
+                                        });
+  container.start();
+  StringTemplate kafka(cluster().client_config());
+  ASSERT_FALSE(kafka.send(prefix + ".a", "k", "1").get().error);
+  ASSERT_FALSE(kafka.send(prefix + ".c", "k", "x").get().error);
+  klab::testing::create_topic(prefix + ".b", 1, 1);  // after the listener started
+  ASSERT_FALSE(kafka.send(prefix + ".b", "k", "2").get().error);
+  auto seen = [&] {
+    std::lock_guard lock(mutex);
+    return topics;
+  };
+  ASSERT_TRUE(await_until([&] { return seen().size() >= 2; }, scaled(60s)));
+  container.stop();
+  std::cout << "[6.1.3] pattern " << escaped << "\\.(a|b): read " << seen().size() << " topics\n";
+  EXPECT_EQ(seen(), (std::map<std::string, int>{{prefix + ".a", 1}, {prefix + ".b", 1}}))
+      << "the matching topics once each, the created-later one included, never ."
+      << "c";
+}
+
 TEST(P6KafkaListener, ListenerContextExposesTopicPartitionOffsetKeyAndHeaders) {
   KLAB_ROADMAP("6.1.3");
   auto topic = unique_name("orders");

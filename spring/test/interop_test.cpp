@@ -1,6 +1,8 @@
 // Interoperability on a real cluster: the C++ KafkaTemplate and a Spring Boot application (the
 // module's InteropPeer, profile "interop", its own JVM) talk JSON through the same topics,
-// Spring's __TypeId__ header included, and both place a key in the same partition.
+// Spring's __TypeId__ header included, and both place a key in the same partition. The cluster
+// is a secured one (mTLS, as `klab up --secure`): the peer reaches it only through the lab's
+// KLAB_CLIENT_PROPERTIES file, which the module maps to Spring's properties.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -11,16 +13,18 @@
 #include <sstream>
 
 #include "klab/client/admin.hpp"
+#include "klab/client/read_to_end.hpp"
 #include "klab/cluster/await.hpp"
 #include "klab/cluster/managed_process.hpp"
 #include "klab/cluster/subprocess.hpp"
 #include "klab/framework/core/kafka_template.hpp"
 #include "klab/framework/listener/dead_letter_publishing_recoverer.hpp"
 #include "klab/framework/listener/listener_container.hpp"
+#include "klab/framework/retrytopic/retry_topic_container.hpp"
 #include "klab/testing/records.hpp"
 #include "klab/testing/test_cluster.hpp"
 
-KLAB_TEST_CLUSTER(.nodes = 1);
+KLAB_TEST_CLUSTER(.nodes = 1, .secure = true);
 
 namespace interop {
 // Field names as the Java record's components (dev.kafkalab.spring.interop.Order).
@@ -67,6 +71,10 @@ struct Topics {
   std::string spring_failing = unique_name("interop.spring-fails");
   std::string cpp_failing = unique_name("interop.cpp-fails");
   std::string shared = unique_name("interop.shared");
+  std::string spring_fixed = unique_name("interop.spring-fixed");
+  std::string cpp_fixed = unique_name("interop.cpp-fixed");
+  std::string spring_exponential = unique_name("interop.spring-exp");
+  std::string cpp_exponential = unique_name("interop.cpp-exp");
   std::string shared_group = unique_name("interop-mixed");
 };
 
@@ -85,22 +93,35 @@ class SpringInterop : public ::testing::Test {
                                     {t_->spring_failing, 1},
                                     {t_->spring_failing + "-dlt", 1},
                                     {t_->cpp_failing, 1},
-                                    {t_->cpp_failing + ".DLT", 1},
-                                    {t_->shared, 6}})
+                                    {t_->cpp_failing + "-dlt", 1},
+                                    {t_->shared, 6},
+                                    {t_->spring_fixed, 1},
+                                    {t_->cpp_fixed, 1},
+                                    {t_->spring_exponential, 1},
+                                    {t_->cpp_exponential, 1}})
       admin.create_topic({.name = name, .partitions = partitions, .replication_factor = 1},
                          scaled(30s));
-    setenv("KLAB_BOOTSTRAP", cluster().bootstrap().c_str(), 1);
     dir_ = new fs::path(fs::temp_directory_path() / unique_name("spring-peer"));
     fs::create_directories(*dir_);
+    // What every C++ client here uses (librdkafka's names), as the one file the peer gets.
+    auto client_properties = *dir_ / "client.properties";
+    {
+      std::ofstream out(client_properties);
+      const auto config = cluster().client_config();
+      for (const auto& [key, value] : config.values()) out << key << '=' << value << '\n';
+    }
     peer_ =
         new klab::cluster::ManagedProcess(*dir_ / "peer.pid", "dev.kafkalab.spring.LabApplication");
     peer_->start(
-        {"java", "-XX:TieredStopAtLevel=1", "-Xmx256m", "-cp", peer_classpath(),
-         "dev.kafkalab.spring.LabApplication", "--spring.profiles.active=interop",
-         "--lab.interop.inbound=" + t_->inbound, "--lab.interop.outbound=" + t_->outbound,
-         "--lab.interop.keys-topic=" + t_->spring_keys,
+        {"env", "KLAB_BOOTSTRAP=" + cluster().bootstrap(),
+         "KLAB_CLIENT_PROPERTIES=" + client_properties.string(), "java", "-XX:TieredStopAtLevel=1",
+         "-Xmx256m", "-cp", peer_classpath(), "dev.kafkalab.spring.LabApplication",
+         "--spring.profiles.active=interop", "--lab.interop.inbound=" + t_->inbound,
+         "--lab.interop.outbound=" + t_->outbound, "--lab.interop.keys-topic=" + t_->spring_keys,
          "--lab.interop.failing=" + t_->spring_failing, "--lab.interop.shared=" + t_->shared,
          "--lab.interop.shared-group=" + t_->shared_group,
+         "--lab.interop.retried-fixed=" + t_->spring_fixed,
+         "--lab.interop.retried-exponential=" + t_->spring_exponential,
          "--lab.interop.group=" + unique_name("spring-peer")},
         {.log_file = *dir_ / "peer.log", .die_with_parent = true});
     // Until it has exec'd, the child shows this binary's command line, not the marker.
@@ -212,7 +233,7 @@ TEST_F(SpringInterop,
 
   auto spring_dlt = klab::testing::consume_until(cluster().client_config(),
                                                  t.spring_failing + "-dlt", 1, scaled(60s));
-  auto cpp_dlt = klab::testing::consume_until(cluster().client_config(), t.cpp_failing + ".DLT", 1,
+  auto cpp_dlt = klab::testing::consume_until(cluster().client_config(), t.cpp_failing + "-dlt", 1,
                                               scaled(60s));
   container.stop();
   ASSERT_EQ(spring_dlt.size(), 1u) << log();
@@ -237,6 +258,151 @@ TEST_F(SpringInterop,
       << spring["kafka_dlt-exception-message"];
   EXPECT_NE(cpp["kafka_dlt-exception-message"].find("cannot handle poison"), std::string::npos)
       << cpp["kafka_dlt-exception-message"];
+}
+
+// What the comparison needs of a record (Record itself is not copyable).
+struct Seen {
+  std::int64_t timestamp = 0;
+  klab::client::Headers headers;
+};
+
+// Every record of `topic`, read to its end.
+std::vector<Seen> all_of(const std::string& topic) {
+  std::vector<Seen> out;
+  klab::client::read_to_end(cluster().client_config(), topic,
+                            [&](const klab::client::Record& r) {
+                              out.push_back({r.timestamp().ms, r.headers()});
+                            },
+                            {.timeout = scaled(30s)});
+  return out;
+}
+
+// The topics named "<main><suffix>", by suffix.
+std::set<std::string> suffixes_of(const std::string& main) {
+  klab::client::Admin admin(cluster().client_config());
+  std::set<std::string> out;
+  for (const auto& name : admin.list_topics(false, scaled(30s)))
+    if (name.size() > main.size() && name.starts_with(main)) out.insert(name.substr(main.size()));
+  return out;
+}
+
+// A header's number: Spring writes big-endian binary (4 bytes for attempts, BigInteger bytes for
+// times), the C++ container decimal text.
+std::int64_t header_number(const Seen& r, const std::string& name, bool spring) {
+  auto h = r.headers.last(name);
+  if (!h || !h->value) return -1;
+  return spring ? spring_number(*h->value) : std::stoll(*h->value);
+}
+
+std::set<std::string> header_names(const Seen& r, const std::string& prefix) {
+  std::set<std::string> out;
+  for (const auto& h : r.headers)
+    if (h.key.starts_with(prefix)) out.insert(h.key);
+  return out;
+}
+
+TEST_F(SpringInterop, RetryTopicsHaveTheSameNamesAndTheirRecordsTheSameRetryHeadersOnBothSides) {
+  ::testing::Test::RecordProperty("roadmap", "6.2.2");
+  const auto& t = *t_;
+  using klab::framework::ExponentialBackOff;
+  using klab::framework::FixedBackOff;
+  using klab::framework::RetryTopicConfiguration;
+  // The peer's InteropRetryListeners, in C++: always failing, the same attempts and back-offs.
+  klab::client::Producer producer(cluster().client_config());
+  auto failing = klab::framework::RecordListener([](const klab::framework::ListenerContext& c) {
+    throw std::runtime_error("cannot handle " + std::string(c.record.value().value_or("")));
+  });
+  auto consumer = [] {
+    auto c = cluster().client_config();
+    c.set("auto.offset.reset", "earliest");
+    return c;
+  };
+  klab::framework::RetryTopicContainer fixed(
+      consumer(), unique_name("cpp-fixed"),
+      RetryTopicConfiguration({t.cpp_fixed}).max_attempts(3).back_off(FixedBackOff{200ms, 10}),
+      failing, producer);
+  klab::framework::RetryTopicContainer exponential(
+      consumer(), unique_name("cpp-exp"),
+      RetryTopicConfiguration({t.cpp_exponential})
+          .max_attempts(4)
+          .back_off(ExponentialBackOff{.initial = 100ms, .multiplier = 2, .max_interval = 200ms}),
+      failing, producer);
+  fixed.start();
+  exponential.start();
+  klab::framework::KafkaTemplate<std::string, std::string> send(cluster().client_config());
+  for (const auto* topic :
+       {&t.spring_fixed, &t.cpp_fixed, &t.spring_exponential, &t.cpp_exponential})
+    ASSERT_FALSE(send.send(*topic, std::string("k"), "poison").get().error);
+  for (const auto* topic :
+       {&t.spring_fixed, &t.cpp_fixed, &t.spring_exponential, &t.cpp_exponential})
+    ASSERT_EQ(
+        klab::testing::consume_until(cluster().client_config(), *topic + "-dlt", 1, scaled(60s))
+            .size(),
+        1u)
+        << *topic << " reached no DLT\n"
+        << log();
+  fixed.stop();
+  exponential.stop();
+
+  struct Case {
+    std::string spring, cpp;
+    std::vector<std::string> suffixes;  // the retry topics, then the DLT
+    std::vector<std::int64_t> delays;   // of each hop after the main topic (the DLT's: 0)
+  };
+  for (const auto& c : {Case{t.spring_fixed, t.cpp_fixed, {"-retry", "-dlt"}, {200, 200, 0}},
+                        Case{t.spring_exponential,
+                             t.cpp_exponential,
+                             {"-retry-100", "-retry-200", "-dlt"},
+                             {100, 200, 200, 0}}}) {
+    const std::set<std::string> expected(c.suffixes.begin(), c.suffixes.end());
+    EXPECT_EQ(suffixes_of(c.spring), expected) << "Spring's topics for " << c.spring;
+    EXPECT_EQ(suffixes_of(c.cpp), expected) << "the C++ container's for " << c.cpp;
+    // Each side's hops in order: the main record, every retry, the dead letter.
+    auto chain = [&](const std::string& main) {
+      auto out = all_of(main);
+      for (const auto& suffix : c.suffixes)
+        for (auto& r : all_of(main + suffix)) out.push_back(std::move(r));
+      return out;
+    };
+    const auto spring = chain(c.spring), cpp = chain(c.cpp);
+    ASSERT_EQ(spring.size(), c.delays.size() + 1) << c.spring;
+    ASSERT_EQ(cpp.size(), c.delays.size() + 1) << c.cpp;
+    for (std::size_t hop = 1; hop < spring.size(); ++hop) {
+      const auto& s = spring[hop];
+      const auto& p = cpp[hop];
+      const auto delay = c.delays[hop - 1];
+      std::cout << c.cpp.substr(0, 20) << " hop " << hop << ": attempts spring "
+                << header_number(s, "retry_topic-attempts", true) << " / c++ "
+                << header_number(p, "retry_topic-attempts", false) << ", due after the record "
+                << "before: spring +"
+                << header_number(s, "retry_topic-backoff-timestamp", true) -
+                       spring[hop - 1].timestamp
+                << " ms / c++ +"
+                << header_number(p, "retry_topic-backoff-timestamp", false) - cpp[hop - 1].timestamp
+                << " ms (delay " << delay << ")\n";
+      EXPECT_EQ(header_names(s, "retry_topic-"), header_names(p, "retry_topic-")) << "hop " << hop;
+      // Spring appends its retry headers at every hop; the C++ container keeps one of each. Both
+      // read the last.
+      EXPECT_EQ(header_number(s, "retry_topic-attempts", true), static_cast<std::int64_t>(hop + 1));
+      EXPECT_EQ(header_number(p, "retry_topic-attempts", false),
+                static_cast<std::int64_t>(hop + 1));
+      EXPECT_EQ(header_number(s, "retry_topic-original-timestamp", true), spring[0].timestamp);
+      EXPECT_EQ(header_number(p, "retry_topic-original-timestamp", false), cpp[0].timestamp);
+      // Due = failure time + delay: after the record that failed, before this one was written.
+      for (const auto& [side, is_spring] : {std::pair{&spring, true}, std::pair{&cpp, false}}) {
+        const auto due = header_number((*side)[hop], "retry_topic-backoff-timestamp", is_spring);
+        EXPECT_GE(due, (*side)[hop - 1].timestamp + delay) << (is_spring ? "Spring" : "C++");
+        EXPECT_LE(due, (*side)[hop].timestamp + delay) << (is_spring ? "Spring" : "C++");
+      }
+      // Where it came from and why: Spring's kafka_original-* / kafka_exception-* names.
+      for (const auto& name : header_names(p, "kafka_"))
+        EXPECT_TRUE(s.headers.last(name)) << name << " (hop " << hop << ") is not Spring's";
+      EXPECT_EQ(header_names(p, "kafka_original-").size(), 5u);
+      EXPECT_EQ(header_names(p, "kafka_exception-").size(), 2u);
+      EXPECT_EQ(p.headers.last("kafka_original-topic")->value, c.cpp) << "kept across hops";
+      EXPECT_EQ(s.headers.last("kafka_original-topic")->value, c.spring);
+    }
+  }
 }
 
 // The partitions the Spring member announced last for the shared group (Spring logs each change).

@@ -10,6 +10,8 @@
 #include <sstream>
 
 #include "klab/cluster/subprocess.hpp"
+#include "klab/testing/docker_engine.hpp"
+#include "klab/testing/skip.hpp"
 
 namespace {
 namespace fs = std::filesystem;
@@ -80,6 +82,21 @@ TEST(SpringKafka, KafkaListenerReceivesWhatTheTemplateSent) {
   expect_passed("KafkaListenerTest", "aListenerReceivesWhatTheTemplateSent");
 }
 
+TEST(SpringKafka, TopicPatternListenerReadsEveryMatchingTopicAlsoOneCreatedLater) {
+  ::testing::Test::RecordProperty("roadmap", "6.1.3");
+  expect_passed("KafkaListenerTest",
+                "aTopicPatternListenerReadsEveryMatchingTopicAlsoOneCreatedLater");
+}
+
+TEST(SpringKafka, TheLabsClientPropertiesFileBecomesSpringKafkaProperties) {
+  ::testing::Test::RecordProperty("roadmap", "6.1.1");
+  for (const char* method :
+       {"saslUserAndPasswordBecomeAJaasLineAndTheFilesAddressWins",
+        "aClientCertificateAndKeyBecomeAPemKeyStore", "aMissingFileStopsTheAppNamingItAndWhatToDo",
+        "withoutTheVariableNothingChanges"})
+    expect_passed("LabClusterEnvironmentTest", method);
+}
+
 TEST(SpringKafka, DefaultErrorHandlerRetriesTwiceThenPublishesToTheDltWithExceptionHeaders) {
   ::testing::Test::RecordProperty("roadmap", "6.2.1");
   expect_passed("ErrorHandlingTest",
@@ -102,12 +119,28 @@ TEST(SpringKafka, ConcurrencyThreeSplitsSixPartitionsOverThreeThreads) {
   expect_passed("KafkaListenerTest", "concurrencyThreeSplitsSixPartitionsOverThreeThreads");
 }
 
+TEST(SpringKafka, TestcontainersKafkaServesASpringBootAppWhereDockerRuns) {
+  ::testing::Test::RecordProperty("roadmap", "6.3.2");
+  const std::string method = "aSpringBootAppSendsAndReceivesThroughAKafkaContainer";
+  if (auto why = klab::testing::docker_unavailable()) {
+    ASSERT_EQ(outcome("TestcontainersKafkaTest", method), "skipped")
+        << "without Docker JUnit must skip it, not fail or lose it";
+    KLAB_SKIP(*why + " (JUnit compiled the Spring Testcontainers test and skipped it)");
+  }
+  expect_passed("TestcontainersKafkaTest", method);
+}
+
 TEST(SpringKafka, EmbeddedKafkaInKRaftModeRunsEveryJavaLesson) {
   ::testing::Test::RecordProperty("roadmap", "6.3.1");
   int tests = 0, problems = 0;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(reports, ec)) {
     if (e.path().extension() != ".xml") continue;
+    // Not on @EmbeddedKafka: the Testcontainers lesson (its own test above) and the
+    // properties-mapping unit test.
+    if (e.path().filename().string().find("Testcontainers") != std::string::npos ||
+        e.path().filename().string().find("LabClusterEnvironment") != std::string::npos)
+      continue;
     // Only the <testsuite ...> tag: the counts are its attributes.
     auto xml = read_text(e.path());
     auto open = xml.find("<testsuite ");
@@ -117,7 +150,7 @@ TEST(SpringKafka, EmbeddedKafkaInKRaftModeRunsEveryJavaLesson) {
       if (std::regex_search(head, m, std::regex(std::string(" ") + attr + "=\"([0-9]+)\"")))
         (std::string(attr) == "tests" ? tests : problems) += std::stoi(m[1]);
   }
-  EXPECT_EQ(tests, 7) << "every Java lesson ran on an @EmbeddedKafka broker";
+  EXPECT_EQ(tests, 8) << "every Java lesson ran on an @EmbeddedKafka broker";
   EXPECT_EQ(problems, 0);
 }
 

@@ -6,7 +6,7 @@
 
 #include "klab/cluster/subprocess.hpp"
 
-namespace klab::kafka_test {
+namespace klab::testing {
 
 /// nullopt when `docker info` answers (a client and a reachable engine), else why not.
 /// Errors: none.
@@ -22,4 +22,4 @@ inline std::optional<std::string> docker_unavailable() {
   }
 }
 
-}  // namespace klab::kafka_test
+}  // namespace klab::testing

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -18,23 +19,30 @@ import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 
 /**
- * 6.1.3, 6.2.3 and 6.2.4 in Spring: a @KafkaListener on a topic, one with concurrency 3 whose
- * threads split 6 partitions, and a batch listener that gets lists. C++ twins: P6Listener.*,
- * P6Batch.*, P6Concurrency.* in lessons/p6_framework.
+ * 6.1.3, 6.2.3 and 6.2.4 in Spring: a @KafkaListener on a topic, one on a topic pattern that
+ * picks up a topic created later, one with concurrency 3 whose threads split 6 partitions, and a
+ * batch listener that gets lists. C++ twins: P6KafkaListener.*, P6Batch.*, P6Concurrency.* in
+ * lessons/p6_framework.
  */
 @SpringBootTest(
     properties = {
       "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-      "spring.kafka.consumer.auto-offset-reset=earliest"
+      "spring.kafka.consumer.auto-offset-reset=earliest",
+      // A pattern subscription sees a new topic at the next metadata refresh (default 5 min).
+      "spring.kafka.consumer.properties[metadata.max.age.ms]=1000"
     })
-@EmbeddedKafka(partitions = 6, topics = {"spring.listen", "spring.concurrent", "spring.batch"})
+@EmbeddedKafka(
+    partitions = 6,
+    topics = {"spring.listen", "spring.concurrent", "spring.batch", "spring.pattern.a", "spring.pattern.c"})
 class KafkaListenerTest {
   @Autowired KafkaTemplate<String, String> template;
   @Autowired Listeners listeners;
   @Autowired KafkaListenerEndpointRegistry registry;
+  @Autowired EmbeddedKafkaBroker broker;
 
   static class Listeners {
     final CountDownLatch single = new CountDownLatch(1);
@@ -44,11 +52,19 @@ class KafkaListenerTest {
     final Set<Integer> partitions = ConcurrentHashMap.newKeySet();
     final CountDownLatch batch = new CountDownLatch(50);
     final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+    final Set<String> patternTopics = ConcurrentHashMap.newKeySet();
+    final CountDownLatch pattern = new CountDownLatch(2);
 
     @KafkaListener(topics = "spring.listen", groupId = "spring-listen")
     void listen(String value) {
       values.add(value);
       single.countDown();
+    }
+
+    @KafkaListener(topicPattern = "spring\\.pattern\\.(a|b)", groupId = "spring-pattern")
+    void pattern(ConsumerRecord<String, String> record) {
+      patternTopics.add(record.topic());
+      pattern.countDown();
     }
 
     @KafkaListener(
@@ -82,6 +98,16 @@ class KafkaListenerTest {
     template.send("spring.listen", "k", "hello spring");
     assertThat(listeners.single.await(60, TimeUnit.SECONDS)).isTrue();
     assertThat(listeners.values).containsExactly("hello spring");
+  }
+
+  @Test
+  void aTopicPatternListenerReadsEveryMatchingTopicAlsoOneCreatedLater() throws Exception {
+    template.send("spring.pattern.a", "1").get();
+    template.send("spring.pattern.c", "x").get();  // exists, does not match
+    broker.addTopics(new NewTopic("spring.pattern.b", 1, (short) 1));
+    template.send("spring.pattern.b", "2").get();
+    assertThat(listeners.pattern.await(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(listeners.patternTopics).containsExactlyInAnyOrder("spring.pattern.a", "spring.pattern.b");
   }
 
   @Test
