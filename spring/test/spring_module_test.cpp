@@ -71,6 +71,11 @@ TEST(SpringKafka, KafkaTemplateSendResultCarriesThePartitionAndOffset) {
   expect_passed("KafkaTemplateTest", "sendResultCarriesThePartitionAndOffsetTheBrokerGave");
 }
 
+TEST(SpringKafka, KafkaTemplateCallbacksAndProducerListenerHearEverySendOnceInOrder) {
+  ::testing::Test::RecordProperty("roadmap", "6.1.2");
+  expect_passed("KafkaTemplateTest", "callbacksAndTheProducerListenerHearEverySendOnceInOrder");
+}
+
 TEST(SpringKafka, KafkaTemplateRefusesARecordOverMaxRequestSize) {
   ::testing::Test::RecordProperty("roadmap", "6.1.2");
   expect_passed("KafkaTemplateTest",
@@ -150,7 +155,7 @@ TEST(SpringKafka, EmbeddedKafkaInKRaftModeRunsEveryJavaLesson) {
       if (std::regex_search(head, m, std::regex(std::string(" ") + attr + "=\"([0-9]+)\"")))
         (std::string(attr) == "tests" ? tests : problems) += std::stoi(m[1]);
   }
-  EXPECT_EQ(tests, 8) << "every Java lesson ran on an @EmbeddedKafka broker";
+  EXPECT_EQ(tests, 9) << "every Java lesson ran on an @EmbeddedKafka broker";
   EXPECT_EQ(problems, 0);
 }
 
