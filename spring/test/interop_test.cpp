@@ -2,9 +2,8 @@
 // module's InteropPeer, profile "interop", its own JVM) talk JSON through the same topics,
 // Spring's __TypeId__ header included, both place a key in the same partition, failed records
 // take the same DLT and retry topics with the same headers, and one group holds a member of
-// each. The cluster
-// is a secured one (mTLS, as `klab up --secure`): the peer reaches it only through the lab's
-// KLAB_CLIENT_PROPERTIES file, which the module maps to Spring's properties.
+// each. The cluster is a secured one (mTLS, as `klab up --secure`): the peer reaches it only
+// through the lab's KLAB_CLIENT_PROPERTIES file, which the module maps to Spring's properties.
 #include <gtest/gtest.h>
 
 #include <filesystem>
