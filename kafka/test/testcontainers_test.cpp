@@ -5,25 +5,18 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <regex>
-#include <sstream>
 
 #include "klab/testing/docker_engine.hpp"
+#include "klab/testing/program_files.hpp"
 #include "klab/testing/skip.hpp"
 
 namespace {
+using klab::testing::read_text;
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 const fs::path root = KLAB_SOURCE_DIR;
-
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 int attribute(const std::string& xml, const std::string& name) {
   std::smatch m;

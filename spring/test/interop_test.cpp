@@ -22,6 +22,7 @@
 #include "klab/framework/listener/dead_letter_publishing_recoverer.hpp"
 #include "klab/framework/listener/listener_container.hpp"
 #include "klab/framework/retrytopic/retry_topic_container.hpp"
+#include "klab/testing/program_files.hpp"
 #include "klab/testing/records.hpp"
 #include "klab/testing/test_cluster.hpp"
 
@@ -43,15 +44,11 @@ using namespace std::chrono_literals;
 using klab::cluster::await_until;
 using klab::cluster::scaled;
 using klab::testing::cluster;
+using klab::testing::read_text;
 using klab::testing::unique_name;
 
 const fs::path spring_root = fs::path(KLAB_SOURCE_DIR) / "spring";
 const fs::path spring_state = fs::path(KLAB_SOURCE_DIR) / ".klab" / "spring";
-
-std::string slurp(const fs::path& f) {
-  std::ifstream in(f);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
 
 // The module's classes and its dependencies' jars, from Maven (offline).
 std::string peer_classpath() {
@@ -61,7 +58,7 @@ std::string peer_classpath() {
        "dependency:build-classpath", "-Dmdep.outputFile=" + file.string()},
       scaled(300s));
   if (r.exit_code != 0) throw std::runtime_error("mvn failed:\n" + r.output);
-  return (spring_state / "target" / "classes").string() + ":" + slurp(file);
+  return (spring_state / "target" / "classes").string() + ":" + read_text(file);
 }
 
 struct Topics {
@@ -142,7 +139,7 @@ class SpringInterop : public ::testing::Test {
     delete dir_;
     delete t_;
   }
-  static std::string log() { return slurp(*dir_ / "peer.log"); }
+  static std::string log() { return read_text(*dir_ / "peer.log"); }
   static Topics* t_;
   static fs::path* dir_;
   static klab::cluster::ManagedProcess* peer_;

@@ -5,27 +5,20 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <regex>
-#include <sstream>
 
 #include "klab/cluster/subprocess.hpp"
 #include "klab/testing/docker_engine.hpp"
+#include "klab/testing/program_files.hpp"
 #include "klab/testing/skip.hpp"
 
 namespace {
+using klab::testing::read_text;
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 const fs::path root = KLAB_SOURCE_DIR;
 const fs::path reports = root / ".klab" / "spring" / "target" / "surefire-reports";
-
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 const klab::cluster::CommandResult& maven_run() {
   static const klab::cluster::CommandResult run = [] {

@@ -1,11 +1,12 @@
 #pragma once
 // The shop database CDC captures, and its replica: the same two tables on both sides, so the
 // replica can be compared with the source by checksum.
+#include <string>
+
 namespace klab::apps::cdc {
 
-/// Tables of the source, with REPLICA IDENTITY FULL: an update or delete then carries the whole
-/// old row (Debezium's "before"), not just the key.
-inline constexpr const char* kSourceSchema = R"(
+/// The two tables, the same on source and replica.
+inline const std::string kShopTables = R"(
 CREATE TABLE IF NOT EXISTS customers (
   id    integer PRIMARY KEY,
   name  text NOT NULL,
@@ -18,25 +19,18 @@ CREATE TABLE IF NOT EXISTS orders (
   amount_cents bigint NOT NULL,
   status       text NOT NULL
 );
+)";
+
+/// The source, with REPLICA IDENTITY FULL: an update or delete then carries the whole old row
+/// (Debezium's "before"), not just the key.
+inline const std::string kSourceSchema = kShopTables + R"(
 ALTER TABLE customers REPLICA IDENTITY FULL;
 ALTER TABLE orders REPLICA IDENTITY FULL;
 )";
 
-/// The replica's tables and the derived view the materializer keeps: per customer, how many
-/// orders and their total.
-inline constexpr const char* kReplicaSchema = R"(
-CREATE TABLE IF NOT EXISTS customers (
-  id    integer PRIMARY KEY,
-  name  text NOT NULL,
-  email text NOT NULL,
-  tier  text NOT NULL
-);
-CREATE TABLE IF NOT EXISTS orders (
-  id           integer PRIMARY KEY,
-  customer_id  integer NOT NULL,
-  amount_cents bigint NOT NULL,
-  status       text NOT NULL
-);
+/// The replica, and the derived view the materializer keeps: per customer, how many orders and
+/// their total.
+inline const std::string kReplicaSchema = kShopTables + R"(
 CREATE TABLE IF NOT EXISTS customer_totals (
   customer_id  integer PRIMARY KEY,
   name         text,

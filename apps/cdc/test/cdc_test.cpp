@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <pqxx/pqxx>
 #include <set>
@@ -16,6 +15,7 @@
 #include "klab/cluster/managed_process.hpp"
 #include "klab/cluster/ports.hpp"
 #include "klab/cluster/subprocess.hpp"
+#include "klab/testing/program_files.hpp"
 #include "klab/testing/records.hpp"
 #include "klab/testing/test_cluster.hpp"
 #include "shop_schema.hpp"
@@ -28,12 +28,8 @@ using namespace std::chrono_literals;
 using klab::cluster::await_until;
 using klab::cluster::scaled;
 using klab::testing::cluster;
+using klab::testing::read_text;
 using klab::testing::unique_name;
-
-std::string read_file(const fs::path& f) {
-  std::ifstream in(f);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
 
 struct Databases {
   std::string base, source, replica;
@@ -99,16 +95,15 @@ TEST(CdcApp, TheReplicaFollowsSnapshotInsertsUpdatesAndDeletesAcrossAConnectWork
     return klab::cluster::run_command(argv, scaled(120s));
   };
   auto ready = setup({"--customers", "20", "--orders", "100"});
-  ASSERT_EQ(ready.exit_code, 0) << ready.output << read_file(connect.log_file());
+  ASSERT_EQ(ready.exit_code, 0) << ready.output << read_text(connect.log_file());
 
-  klab::cluster::ManagedProcess materializer(dir / "materializer.pid", CDC_MATERIALIZER_PATH);
-  materializer.start(
+  auto materializer = klab::testing::start_logged(
+      dir, "materializer.log",
       {CDC_MATERIALIZER_PATH, "--topic-prefix", prefix, "--postgres", db.base, "--database",
-       db.replica, "--group", "materializer-" + tag, "--session-timeout-ms", "6000"},
-      {.log_file = dir / "materializer.log", .die_with_parent = true});
+       db.replica, "--group", "materializer-" + tag, "--session-timeout-ms", "6000"});
   // 1. The initial snapshot: every row arrives as a read ("r") event.
   ASSERT_TRUE(await_until([&] { return db.in_sync(); }, scaled(120s)))
-      << read_file(dir / "materializer.log");
+      << read_text(dir / "materializer.log");
   EXPECT_EQ(db.one(db.replica, "SELECT count(*) FROM orders"), "100");
 
   // 2. Live changes: inserts, updates (a customer's tier, orders' amounts), deletes.
@@ -139,7 +134,7 @@ TEST(CdcApp, TheReplicaFollowsSnapshotInsertsUpdatesAndDeletesAcrossAConnectWork
   connect.start(/*die_with_parent=*/true);
   connect.await_running(connector, scaled(120s));
   ASSERT_TRUE(await_until([&] { return db.in_sync(); }, scaled(120s)))
-      << read_file(dir / "materializer.log");
+      << read_text(dir / "materializer.log");
   EXPECT_EQ(db.one(db.replica, "SELECT count(*) FROM orders"), "170");
   EXPECT_EQ(db.one(db.replica, "SELECT tier FROM customers WHERE id = 5"), "platinum");
   EXPECT_EQ(db.one(db.replica, "SELECT count(*) FROM customers WHERE id = 20"), "0");

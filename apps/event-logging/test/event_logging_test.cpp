@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <pqxx/pqxx>
 #include <regex>
@@ -19,6 +18,7 @@
 #include "klab/cluster/await.hpp"
 #include "klab/cluster/managed_process.hpp"
 #include "klab/cluster/subprocess.hpp"
+#include "klab/testing/program_files.hpp"
 #include "klab/testing/test_cluster.hpp"
 
 KLAB_TEST_CLUSTER(.nodes = 1, .postgres = true);
@@ -29,6 +29,7 @@ using namespace std::chrono_literals;
 using klab::cluster::await_until;
 using klab::cluster::scaled;
 using klab::testing::cluster;
+using klab::testing::read_text;
 using klab::testing::unique_name;
 namespace logging = klab::apps::logging;
 
@@ -52,26 +53,19 @@ Run prepare(const std::string& purpose) {
 
 klab::cluster::ManagedProcess start_collector(const Run& run, const std::string& log,
                                               std::vector<std::string> extra = {}) {
-  klab::cluster::ManagedProcess p(run.dir / (log + ".pid"), EVENT_COLLECTOR_PATH);
   std::vector<std::string> argv{EVENT_COLLECTOR_PATH, "--topic", run.topic, "--group", run.group,
                                 "--postgres", run.db_base, "--database", run.database,
                                 // A killed collector's partitions move after 6 s, not 45.
                                 "--session-timeout-ms", "6000"};
   argv.insert(argv.end(), extra.begin(), extra.end());
-  p.start(argv, {.log_file = run.dir / log, .die_with_parent = true});
-  return p;
-}
-
-std::string read_file(const fs::path& f) {
-  std::ifstream in(f);
-  return {std::istreambuf_iterator<char>(in), {}};
+  return klab::testing::start_logged(run.dir, log, argv);
 }
 
 // Sum of one counter over the collector's per-batch lines.
 long counted(const fs::path& log, const std::string& counter) {
   std::regex re("\"" + counter + "\":(\\d+)");
   long sum = 0;
-  auto text = read_file(log);
+  auto text = read_text(log);
   for (std::sregex_iterator it(text.begin(), text.end(), re), end; it != end; ++it)
     sum += std::stol((*it)[1]);
   return sum;
@@ -105,10 +99,10 @@ TEST(EventLoggingApp, EveryEventIsStoredOnceInServiceOrderAcrossACollectorKilled
     // The collector creates the topic: wait for it before logging.
     ASSERT_TRUE(await_until(
         [&] {
-          return read_file(run.dir / "collector-1.log").find("collecting") != std::string::npos;
+          return read_text(run.dir / "collector-1.log").find("collecting") != std::string::npos;
         },
         scaled(60s)))
-        << read_file(run.dir / "collector-1.log");
+        << read_text(run.dir / "collector-1.log");
     for (int i = 0; i < kPerService; ++i)
       for (std::size_t s = 0; s < services.size(); ++s) {
         std::string level = i % 50 == 49 ? "ERROR" : i % 10 == 9 ? "WARN" : "INFO";
@@ -125,7 +119,7 @@ TEST(EventLoggingApp, EveryEventIsStoredOnceInServiceOrderAcrossACollectorKilled
   // Kill it inside the window: a batch is in the database, its offsets are not committed.
   ASSERT_TRUE(await_until(
       [&] {
-        return read_file(run.dir / "collector-1.log").find("offsets not yet committed") !=
+        return read_text(run.dir / "collector-1.log").find("offsets not yet committed") !=
                std::string::npos;
       },
       scaled(60s)));
@@ -177,7 +171,7 @@ TEST(EventLoggingApp, SearchFiltersByServiceLevelAndTimeAndRefusesAnUnreadableTi
   auto run = prepare("search");
   auto collector = start_collector(run, "collector.log");
   ASSERT_TRUE(await_until(
-      [&] { return read_file(run.dir / "collector.log").find("collecting") != std::string::npos; },
+      [&] { return read_text(run.dir / "collector.log").find("collecting") != std::string::npos; },
       scaled(60s)));
   // The emitter program: 100 events, every 10th WARN and every 50th ERROR.
   auto emitted =

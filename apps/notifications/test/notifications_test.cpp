@@ -6,7 +6,6 @@
 #include <sys/wait.h>
 
 #include <filesystem>
-#include <fstream>
 #include <map>
 
 #include "klab/client/producer.hpp"
@@ -15,6 +14,7 @@
 #include "klab/cluster/managed_process.hpp"
 #include "klab/cluster/ports.hpp"
 #include "klab/cluster/subprocess.hpp"
+#include "klab/testing/program_files.hpp"
 #include "klab/testing/records.hpp"
 #include "klab/testing/test_cluster.hpp"
 #include "rules.hpp"
@@ -27,13 +27,9 @@ using namespace std::chrono_literals;
 using klab::cluster::await_until;
 using klab::cluster::scaled;
 using klab::testing::cluster;
+using klab::testing::read_text;
 using klab::testing::unique_name;
 namespace notify = klab::apps::notifications;
-
-std::string read_file(const fs::path& f) {
-  std::ifstream in(f);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
 
 struct Rig {
   fs::path dir;
@@ -41,10 +37,8 @@ struct Rig {
   std::string group;
   klab::cluster::ManagedProcess start(const std::string& program, const std::string& log,
                                       std::vector<std::string> args = {}) const {
-    klab::cluster::ManagedProcess p(dir / (log + ".pid"), program);
     args.insert(args.begin(), {program, "--prefix", topics.prefix});
-    p.start(args, {.log_file = dir / log, .die_with_parent = true});
-    return p;
+    return klab::testing::start_logged(dir, log, args);
   }
   void send(const std::vector<nlohmann::json>& events) const {
     auto config = cluster().client_config();
@@ -83,11 +77,11 @@ TEST(NotificationsApp, TheBrowserPageShowsAlicesAlertsTheMomentTheRulesFire) {
   for (const char* log : {"rules.log", "web.log"})
     ASSERT_TRUE(await_until(
         [&] {
-          return read_file(rig.dir / log).find("running") != std::string::npos ||
-                 read_file(rig.dir / log).find("http://") != std::string::npos;
+          return read_text(rig.dir / log).find("running") != std::string::npos ||
+                 read_text(rig.dir / log).find("http://") != std::string::npos;
         },
         scaled(60s)))
-        << read_file(rig.dir / log);
+        << read_text(rig.dir / log);
 
   // The browser, in the background: it waits for the notifications to appear.
   setenv("CONSOLE_URL", ("http://127.0.0.1:" + std::to_string(port)).c_str(), 1);
@@ -97,10 +91,10 @@ TEST(NotificationsApp, TheBrowserPageShowsAlicesAlertsTheMomentTheRulesFire) {
       {.log_file = browser_log, .die_with_parent = true});
   ASSERT_TRUE(await_until(
       [&] {
-        return read_file(rig.dir / "web.log").find("page connected for alice") != std::string::npos;
+        return read_text(rig.dir / "web.log").find("page connected for alice") != std::string::npos;
       },
       scaled(60s)))
-      << read_file(browser_log);
+      << read_text(browser_log);
 
   const std::int64_t t0 = 1'800'000'000'000;  // event time: windows are the events' own
   rig.send({{{"type", "follow"}, {"user", "alice"}, {"target", "bob"}},
@@ -113,8 +107,8 @@ TEST(NotificationsApp, TheBrowserPageShowsAlicesAlertsTheMomentTheRulesFire) {
   int status = -1;
   ASSERT_TRUE(
       await_until([&] { return ::waitpid(browser, &status, WNOHANG) == browser; }, scaled(120s)))
-      << read_file(browser_log);
-  auto text = read_file(browser_log);
+      << read_text(browser_log);
+  auto text = read_text(browser_log);
   auto at = text.rfind("RESULT ");
   ASSERT_NE(at, std::string::npos) << text;
   auto result = nlohmann::json::parse(text.substr(at + 7, text.find('\n', at) - at - 7));
@@ -138,7 +132,7 @@ TEST(NotificationsApp, ARuleEngineKilledMidWindowResumesFromItsChangelogWithOneA
   auto rules = rig.start(NOTIFY_RULES_PATH, "rules-1.log",
                          {"--group", rig.group, "--session-timeout-ms", "6000"});
   ASSERT_TRUE(await_until(
-      [&] { return read_file(rig.dir / "rules-1.log").find("running") != std::string::npos; },
+      [&] { return read_text(rig.dir / "rules-1.log").find("running") != std::string::npos; },
       scaled(60s)));
   const std::int64_t w0 = 1'800'000'000'000 - 1'800'000'000'000 % notify::kWindowMs;
   rig.send({failed_login("dave", w0 + 1'000), failed_login("dave", w0 + 2'000)});
@@ -158,10 +152,10 @@ TEST(NotificationsApp, ARuleEngineKilledMidWindowResumesFromItsChangelogWithOneA
   auto restarted = rig.start(NOTIFY_RULES_PATH, "rules-2.log",
                              {"--group", rig.group, "--session-timeout-ms", "6000"});
   ASSERT_TRUE(await_until(
-      [&] { return read_file(rig.dir / "rules-2.log").find("running") != std::string::npos; },
+      [&] { return read_text(rig.dir / "rules-2.log").find("running") != std::string::npos; },
       scaled(60s)));
-  EXPECT_NE(read_file(rig.dir / "rules-2.log").find("restored 1 keys"), std::string::npos)
-      << read_file(rig.dir / "rules-2.log");
+  EXPECT_NE(read_text(rig.dir / "rules-2.log").find("restored 1 keys"), std::string::npos)
+      << read_text(rig.dir / "rules-2.log");
   // The 3rd and 4th failure of the same window, then 3 in the next window.
   rig.send({failed_login("dave", w0 + 30'000), failed_login("dave", w0 + 40'000),
             failed_login("dave", w0 + 61'000), failed_login("dave", w0 + 62'000),
@@ -179,7 +173,7 @@ TEST(NotificationsApp, ARuleEngineKilledMidWindowResumesFromItsChangelogWithOneA
         return true;
       },
       scaled(60s)))
-      << read_file(rig.dir / "rules-2.log");
+      << read_text(rig.dir / "rules-2.log");
   std::vector<std::string> alerts;
   klab::client::read_to_end(reader, rig.topics.notifications(),
                             [&](const auto& r) { alerts.emplace_back(r.value().value_or("{}")); });

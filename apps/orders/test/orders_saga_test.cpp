@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <regex>
 
@@ -13,6 +12,7 @@
 #include "klab/client/read_to_end.hpp"
 #include "klab/cluster/await.hpp"
 #include "klab/cluster/managed_process.hpp"
+#include "klab/testing/program_files.hpp"
 #include "klab/testing/records.hpp"
 #include "klab/testing/test_cluster.hpp"
 #include "saga.hpp"
@@ -25,18 +25,14 @@ using namespace std::chrono_literals;
 using klab::cluster::await_until;
 using klab::cluster::scaled;
 using klab::testing::cluster;
+using klab::testing::read_text;
 using klab::testing::unique_name;
 namespace orders = klab::apps::orders;
-
-std::string read_file(const fs::path& f) {
-  std::ifstream in(f);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
 
 long last_processed(const fs::path& log) {
   std::regex re("processed (\\d+)");
   long n = 0;
-  auto text = read_file(log);
+  auto text = read_text(log);
   for (std::sregex_iterator it(text.begin(), text.end(), re), end; it != end; ++it)
     n = std::stol((*it)[1]);
   return n;
@@ -56,12 +52,10 @@ TEST(OrdersSagaApp, EveryOrderEndsOnceAndNoPaymentIsTakenTwiceAcrossAKilledPayme
   orders::SagaTopics topics{.prefix = unique_name("saga") + "."};
   auto start = [&](const std::string& program, const std::string& log,
                    std::vector<std::string> extra = {}) {
-    klab::cluster::ManagedProcess p(dir / (log + ".pid"), program);
     std::vector<std::string> argv{program, "--prefix", topics.prefix, "--session-timeout-ms",
                                   "6000"};
     argv.insert(argv.end(), extra.begin(), extra.end());
-    p.start(argv, {.log_file = dir / log, .die_with_parent = true});
-    return p;
+    return klab::testing::start_logged(dir, log, argv);
   };
   auto order_svc = start(ORDER_SERVICE_PATH, "order.log");
   // 5 ms per event: 1,000 orders take the payment service several seconds, time to kill it.
@@ -69,9 +63,9 @@ TEST(OrdersSagaApp, EveryOrderEndsOnceAndNoPaymentIsTakenTwiceAcrossAKilledPayme
   auto shipping_svc = start(SHIPPING_SERVICE_PATH, "shipping.log");
   for (const char* log : {"order.log", "payment-1.log", "shipping.log"})
     ASSERT_TRUE(await_until(
-        [&] { return read_file(dir / log).find("running") != std::string::npos; }, scaled(60s)))
+        [&] { return read_text(dir / log).find("running") != std::string::npos; }, scaled(60s)))
         << log << ":\n"
-        << read_file(dir / log);
+        << read_text(dir / log);
 
   constexpr int kOrders = 1000;
   std::map<std::string, std::string> expected;
@@ -101,7 +95,7 @@ TEST(OrdersSagaApp, EveryOrderEndsOnceAndNoPaymentIsTakenTwiceAcrossAKilledPayme
   // Mid-run: the payment service has handled some hundreds of events, not all.
   ASSERT_TRUE(
       await_until([&] { return last_processed(dir / "payment-1.log") >= 300; }, scaled(120s)))
-      << read_file(dir / "payment-1.log");
+      << read_text(dir / "payment-1.log");
   ASSERT_TRUE(payment_svc.kill());
   const long before_kill = last_processed(dir / "payment-1.log");
   auto restarted = start(PAYMENT_SERVICE_PATH, "payment-2.log");
@@ -208,7 +202,7 @@ TEST(OrdersSagaApp, EveryOrderEndsOnceAndNoPaymentIsTakenTwiceAcrossAKilledPayme
   restarted.stop(scaled(30s));
   order_svc.stop(scaled(30s));
   shipping_svc.stop(scaled(30s));
-  EXPECT_NE(read_file(dir / "payment-2.log").find("transactions committed"), std::string::npos);
+  EXPECT_NE(read_text(dir / "payment-2.log").find("transactions committed"), std::string::npos);
 }
 
 TEST(OrdersSagaApp, TheRulesSendEachOrderToItsOneOutcome) {

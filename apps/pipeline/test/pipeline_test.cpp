@@ -17,6 +17,7 @@
 #include "klab/cluster/managed_process.hpp"
 #include "klab/cluster/ports.hpp"
 #include "klab/cluster/subprocess.hpp"
+#include "klab/testing/program_files.hpp"
 #include "klab/testing/records.hpp"
 #include "klab/testing/test_cluster.hpp"
 #include "sales.hpp"
@@ -29,12 +30,8 @@ using namespace std::chrono_literals;
 using klab::cluster::await_until;
 using klab::cluster::scaled;
 using klab::testing::cluster;
+using klab::testing::read_text;
 using klab::testing::unique_name;
-
-std::string read_file(const fs::path& f) {
-  std::ifstream in(f);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
 
 // Store line i: every 30th is not JSON, every 30th + 15 names a product that does not exist.
 std::string store_line(int i) {
@@ -93,14 +90,12 @@ TEST(PipelineApp,
     return klab::cluster::run_command(argv, scaled(120s));
   };
   auto ready = setup();
-  ASSERT_EQ(ready.exit_code, 0) << ready.output << read_file(connect.log_file());
+  ASSERT_EQ(ready.exit_code, 0) << ready.output << read_text(connect.log_file());
 
   auto start = [&](const std::string& program, const std::string& log,
                    std::vector<std::string> args) {
-    klab::cluster::ManagedProcess p(dir / (log + ".pid"), program);
     args.insert(args.begin(), {program, "--prefix", topics.prefix});
-    p.start(args, {.log_file = dir / log, .die_with_parent = true});
-    return p;
+    return klab::testing::start_logged(dir, log, args);
   };
   // The stream step loads the catalog at start: wait until Debezium's snapshot is in Kafka.
   ASSERT_TRUE(await_until(
@@ -139,7 +134,7 @@ TEST(PipelineApp,
   // 280 valid store sales + 190 valid web sales.
   ASSERT_TRUE(await_until([&] { return rows() == 470; }, scaled(120s)))
       << rows() << " rows\n"
-      << read_file(dir / "stream.log");
+      << read_text(dir / "stream.log");
 
   // The worker dies; the stores keep writing; a new worker continues from the committed
   // position in the file.
