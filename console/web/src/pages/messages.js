@@ -105,6 +105,9 @@ export function messagesView(topic, detail) {
     tailBtn.classList.remove("btn-live");
   };
   const startTail = () => {
+    // The tail supersedes a search still in flight (the page's first one, on a slow machine):
+    // its late answer would overwrite the LIVE badge and the fresh rows.
+    searchSeq++;
     const url = `/api/topics/${enc(topic)}/tail${query({ partition: partition.value })}`;
     tail = new EventSource(url);
     tailBtn.textContent = "■ Live tail 멈춤";
