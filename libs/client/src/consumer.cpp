@@ -1,7 +1,10 @@
 #include "klab/client/consumer.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <limits>
 #include <mutex>
 #include <random>
 #include <set>
@@ -460,8 +463,13 @@ std::vector<TopicPartition> Consumer::position() const { return position(assignm
 void Consumer::seek(const std::vector<TopicPartition>& offsets, std::chrono::milliseconds timeout) {
   impl_->require_open("seek");
   auto list = to_native(offsets);
-  if (auto err = Error::adopt(
-          rd_kafka_seek_partitions(impl_->rk.get(), list.get(), detail::to_ms(timeout))))
+  // Before librdkafka 2.1.0 seek_partitions waited its timeout in microseconds, not
+  // milliseconds (fixed upstream in 2.1.0): 5 s became 5 ms, and a busy fetcher timed it out.
+  int timeout_ms = detail::to_ms(timeout);
+  if (rd_kafka_version() < 0x020100ff && timeout_ms > 0)
+    timeout_ms = static_cast<int>(
+        std::min<std::int64_t>(std::int64_t{timeout_ms} * 1000, std::numeric_limits<int>::max()));
+  if (auto err = Error::adopt(rd_kafka_seek_partitions(impl_->rk.get(), list.get(), timeout_ms)))
     throw KafkaException(err, "seek");
   for (const auto& tp : from_native(list.get()))
     if (tp.error)
